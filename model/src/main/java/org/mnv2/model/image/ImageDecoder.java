@@ -1,0 +1,175 @@
+package org.mnv2.model.image;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes image bytes into upright 8-bit RGB: baseline and progressive JPEG (CMYK and YCCK through
+ * TwelveMonkeys), PNG (8 and 16 bit, grey, palette, alpha), GIF, BMP; EXIF orientation applied.
+ * Alpha is dropped and 16-bit samples keep their high byte, as PIL's {@code convert("RGB")} does
+ * for the images users feed torchvision. A truncated or corrupt file is an {@link
+ * ImageDecodeException}, never a half-grey image.
+ */
+public final class ImageDecoder {
+  static {
+    // ImageIO's registry is JVM-wide and built from the class loader that first touched it; on a
+    // Spark executor that may not see the job jar, so register TwelveMonkeys' readers explicitly.
+    ClassLoader previous = Thread.currentThread().getContextClassLoader();
+    try {
+      Thread.currentThread().setContextClassLoader(ImageDecoder.class.getClassLoader());
+      ImageIO.scanForPlugins();
+    } finally {
+      Thread.currentThread().setContextClassLoader(previous);
+    }
+    ImageIO.setUseCache(false);
+  }
+
+  private ImageDecoder() {}
+
+  /** Decodes {@code bytes}; throws {@link ImageDecodeException} with the reason when it cannot. */
+  public static RgbImage decode(byte[] bytes) {
+    if (bytes == null || bytes.length == 0) {
+      throw new ImageDecodeException("Cannot decode image: the file is empty (0 bytes)");
+    }
+    BufferedImage image = read(bytes);
+    RgbImage rgb = toRgb(image);
+    return Orientation.apply(rgb, Orientation.of(bytes));
+  }
+
+  private static BufferedImage read(byte[] bytes) {
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw new ImageDecodeException(
+            "Cannot decode image: unknown format (expected JPEG, PNG, GIF or BMP; starts with "
+                + signature(bytes)
+                + ")");
+      }
+      ImageReader reader = readers.next();
+      List<String> warnings = new ArrayList<>();
+      IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
+      try {
+        reader.setInput(in, true, true);
+        reader.addIIOReadWarningListener(listener);
+        BufferedImage image = reader.read(0);
+        for (String warning : warnings) {
+          if (isTruncation(warning)) {
+            throw new ImageDecodeException(
+                "Cannot decode image: truncated " + reader.getFormatName() + " (" + warning + ")");
+          }
+        }
+        return image;
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof ImageDecodeException ide) {
+        throw ide;
+      }
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw new ImageDecodeException("Cannot decode image: " + reason, e);
+    }
+  }
+
+  private static boolean isTruncation(String warning) {
+    String w = warning.toLowerCase();
+    return w.contains("premature end") || w.contains("truncat") || w.contains("end of file");
+  }
+
+  private static String signature(byte[] bytes) {
+    StringBuilder sb = new StringBuilder("0x");
+    for (int i = 0; i < Math.min(4, bytes.length); i++) {
+      sb.append(String.format("%02x", bytes[i] & 0xFF));
+    }
+    return sb.toString();
+  }
+
+  /** Converts any decoded image to interleaved RGB bytes, fast for the common layouts. */
+  static RgbImage toRgb(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    byte[] out = new byte[w * h * 3];
+    Raster raster = image.getRaster();
+    ColorModel cm = image.getColorModel();
+    if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && isWholeRaster(raster)) {
+      byte[] bgr = ((DataBufferByte) raster.getDataBuffer()).getData();
+      for (int i = 0; i < out.length; i += 3) {
+        out[i] = bgr[i + 2];
+        out[i + 1] = bgr[i + 1];
+        out[i + 2] = bgr[i];
+      }
+    } else if (image.getType() == BufferedImage.TYPE_BYTE_GRAY && isWholeRaster(raster)) {
+      byte[] grey = ((DataBufferByte) raster.getDataBuffer()).getData();
+      for (int i = 0, o = 0; i < grey.length; i++, o += 3) {
+        out[o] = grey[i];
+        out[o + 1] = grey[i];
+        out[o + 2] = grey[i];
+      }
+    } else if (cm instanceof ComponentColorModel
+        && (cm.getColorSpace().getType() == ColorSpace.TYPE_RGB
+            || cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY)) {
+      componentSamples(raster, cm, out);
+    } else {
+      int[] row = new int[w];
+      for (int y = 0; y < h; y++) {
+        image.getRGB(0, y, w, 1, row, 0, w);
+        for (int x = 0, o = y * w * 3; x < w; x++, o += 3) {
+          int p = row[x];
+          out[o] = (byte) (p >> 16);
+          out[o + 1] = (byte) (p >> 8);
+          out[o + 2] = (byte) p;
+        }
+      }
+    }
+    return new RgbImage(w, h, out);
+  }
+
+  private static boolean isWholeRaster(Raster raster) {
+    return raster.getParent() == null
+        && raster.getSampleModelTranslateX() == 0
+        && raster.getSampleModelTranslateY() == 0
+        && raster.getDataBuffer().getNumBanks() == 1;
+  }
+
+  // Raw samples, no colour management: grey is replicated, alpha dropped, 16-bit keeps the high
+  // byte. Colour conversion through an embedded profile would change pixel values that the
+  // reference pipelines (PIL, OpenCV) leave alone.
+  private static void componentSamples(Raster raster, ColorModel cm, byte[] out) {
+    int w = raster.getWidth();
+    int h = raster.getHeight();
+    int bands = raster.getNumBands();
+    boolean grey = cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+    int shift = raster.getDataBuffer().getDataType() == DataBuffer.TYPE_USHORT ? 8 : 0;
+    int[] row = new int[w * bands];
+    for (int y = 0; y < h; y++) {
+      raster.getPixels(0, y, w, 1, row);
+      for (int x = 0, o = y * w * 3; x < w; x++, o += 3) {
+        int s = x * bands;
+        if (grey) {
+          byte v = (byte) (row[s] >> shift);
+          out[o] = v;
+          out[o + 1] = v;
+          out[o + 2] = v;
+        } else {
+          out[o] = (byte) (row[s] >> shift);
+          out[o + 1] = (byte) (row[s + 1] >> shift);
+          out[o + 2] = (byte) (row[s + 2] >> shift);
+        }
+      }
+    }
+  }
+}

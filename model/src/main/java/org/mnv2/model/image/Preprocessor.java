@@ -1,0 +1,141 @@
+package org.mnv2.model.image;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import org.mnv2.model.spec.InputSpec;
+
+/**
+ * Turns an {@link RgbImage} into one image's slice of the input tensor exactly as the spec says:
+ * stretch, shorter-side resize + centre crop (torchvision's Resize + CenterCrop arithmetic), or
+ * letterbox; then channel order, layout and (pixel * scale - mean) / std through a per-channel
+ * lookup table. Thread-safe: it holds only the spec's constants.
+ */
+public final class Preprocessor {
+  private final InputSpec spec;
+  private final float[][] lut = new float[3][256];
+  private final boolean antialias;
+
+  public Preprocessor(InputSpec spec) {
+    this.spec = spec;
+    float[] mean = spec.mean();
+    float[] std = spec.std();
+    for (int c = 0; c < 3; c++) {
+      for (int p = 0; p < 256; p++) {
+        lut[c][p] = (p * spec.scale() - mean[c]) / std[c];
+      }
+    }
+    this.antialias = spec.interpolation() == InputSpec.Interpolation.BILINEAR_ANTIALIAS;
+  }
+
+  /** The spec this preprocessor follows. */
+  public InputSpec spec() {
+    return spec;
+  }
+
+  /** A network-size RGB image plus the geometry that produced it. */
+  public record Prepared(byte[] rgb, ImageGeometry geometry) {}
+
+  /** Resizes (and crops or pads) {@code image} to the network size. */
+  public Prepared prepare(RgbImage image) {
+    int w = image.width();
+    int h = image.height();
+    int nw = spec.width();
+    int nh = spec.height();
+    switch (spec.resize()) {
+      case STRETCH -> {
+        byte[] rgb = Resampler.resize(image.pixels(), w, h, nw, nh, 0, 0, nw, nh, antialias);
+        return new Prepared(
+            rgb, new ImageGeometry(w, h, (double) nw / w, (double) nh / h, 0, 0));
+      }
+      case CENTER_CROP -> {
+        int s = spec.resizeShorter();
+        int rw;
+        int rh;
+        // torchvision Resize(int): the longer side is int(size * long / short), truncated.
+        if (w <= h) {
+          rw = s;
+          rh = (int) ((long) s * h / w);
+        } else {
+          rh = s;
+          rw = (int) ((long) s * w / h);
+        }
+        // torchvision CenterCrop: int(round((size - crop) / 2.0)), Python's half-to-even round.
+        int left = (int) Math.rint((rw - nw) / 2.0);
+        int top = (int) Math.rint((rh - nh) / 2.0);
+        byte[] rgb = Resampler.resize(image.pixels(), w, h, rw, rh, left, top, nw, nh, antialias);
+        return new Prepared(
+            rgb, new ImageGeometry(w, h, (double) rw / w, (double) rh / h, -left, -top));
+      }
+      case LETTERBOX -> {
+        double r = Math.min((double) nw / w, (double) nh / h);
+        int rw = Math.max(1, Math.min(nw, (int) (w * r)));
+        int rh = Math.max(1, Math.min(nh, (int) (h * r)));
+        int left = 0;
+        int top = 0;
+        if (spec.letterboxAlign() == InputSpec.LetterboxAlign.CENTER) {
+          left = (nw - rw) / 2;
+          top = (nh - rh) / 2;
+        }
+        byte[] resized = Resampler.resize(image.pixels(), w, h, rw, rh, 0, 0, rw, rh, antialias);
+        byte[] rgb = new byte[nw * nh * 3];
+        java.util.Arrays.fill(rgb, (byte) spec.letterboxPad());
+        for (int y = 0; y < rh; y++) {
+          System.arraycopy(resized, y * rw * 3, rgb, ((top + y) * nw + left) * 3, rw * 3);
+        }
+        return new Prepared(rgb, new ImageGeometry(w, h, r, r, left, top));
+      }
+      default -> throw new IllegalStateException("unknown resize mode " + spec.resize());
+    }
+  }
+
+  /** Writes a prepared image as float32 tensor values at image slot {@code index} of {@code out}. */
+  public void writeFloats(byte[] rgb, FloatBuffer out, int index) {
+    int hw = spec.width() * spec.height();
+    int base = index * hw * 3;
+    boolean bgr = spec.channels() == InputSpec.ChannelOrder.BGR;
+    float[] l0 = lut[0];
+    float[] l1 = lut[1];
+    float[] l2 = lut[2];
+    if (spec.layout() == InputSpec.Layout.NCHW) {
+      for (int i = 0, s = 0; i < hw; i++, s += 3) {
+        int first = rgb[bgr ? s + 2 : s] & 0xFF;
+        int second = rgb[s + 1] & 0xFF;
+        int third = rgb[bgr ? s : s + 2] & 0xFF;
+        out.put(base + i, l0[first]);
+        out.put(base + hw + i, l1[second]);
+        out.put(base + 2 * hw + i, l2[third]);
+      }
+    } else {
+      for (int i = 0, s = 0; i < hw; i++, s += 3) {
+        int first = rgb[bgr ? s + 2 : s] & 0xFF;
+        int second = rgb[s + 1] & 0xFF;
+        int third = rgb[bgr ? s : s + 2] & 0xFF;
+        int o = base + i * 3;
+        out.put(o, l0[first]);
+        out.put(o + 1, l1[second]);
+        out.put(o + 2, l2[third]);
+      }
+    }
+  }
+
+  /** Writes a prepared image as uint8 tensor values at image slot {@code index} of {@code out}. */
+  public void writeBytes(byte[] rgb, ByteBuffer out, int index) {
+    int hw = spec.width() * spec.height();
+    int base = index * hw * 3;
+    boolean bgr = spec.channels() == InputSpec.ChannelOrder.BGR;
+    for (int i = 0, s = 0; i < hw; i++, s += 3) {
+      byte first = rgb[bgr ? s + 2 : s];
+      byte second = rgb[s + 1];
+      byte third = rgb[bgr ? s : s + 2];
+      if (spec.layout() == InputSpec.Layout.NCHW) {
+        out.put(base + i, first);
+        out.put(base + hw + i, second);
+        out.put(base + 2 * hw + i, third);
+      } else {
+        out.put(base + i * 3, first);
+        out.put(base + i * 3 + 1, second);
+        out.put(base + i * 3 + 2, third);
+      }
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package org.mnv2.model.image;
+
+/**
+ * Bilinear resizing of interleaved RGB bytes, bit-exact with PIL's {@code Image.resize(size,
+ * BILINEAR)} (Pillow's ImagingResample: a triangle kernel whose support widens by the downscale
+ * factor, separable, horizontal pass first, 22-bit fixed-point weights, rounding to 8 bits after
+ * each pass). torchvision's PIL transforms use exactly this, so Java and the training framework see
+ * the same pixels. With {@code antialias = false} the support stays at one input pixel (plain
+ * bilinear, as OpenCV's INTER_LINEAR).
+ *
+ * <p>Only the requested window of the resized image is computed, so resize-then-crop costs what
+ * the crop needs.
+ */
+public final class Resampler {
+  private static final int PRECISION_BITS = 32 - 8 - 2;
+
+  private Resampler() {}
+
+  /**
+   * Resizes {@code src} ({@code sw x sh}) to {@code dw x dh} and returns the window starting at
+   * ({@code x0}, {@code y0}) of size {@code cw x ch} of that resized image.
+   */
+  public static byte[] resize(
+      byte[] src,
+      int sw,
+      int sh,
+      int dw,
+      int dh,
+      int x0,
+      int y0,
+      int cw,
+      int ch,
+      boolean antialias) {
+    if (x0 < 0 || y0 < 0 || x0 + cw > dw || y0 + ch > dh) {
+      throw new IllegalArgumentException(
+          "window " + cw + "x" + ch + "+" + x0 + "+" + y0 + " outside " + dw + "x" + dh);
+    }
+    Coefficients horizontal = Coefficients.of(sw, dw, x0, cw, antialias);
+    Coefficients vertical = Coefficients.of(sh, dh, y0, ch, antialias);
+    // Rows of the source that the vertical pass reads.
+    int firstRow = vertical.bounds[0];
+    int lastRow = vertical.bounds[(ch - 1) * 2] + vertical.bounds[(ch - 1) * 2 + 1];
+    for (int y = 0; y < ch; y++) {
+      firstRow = Math.min(firstRow, vertical.bounds[y * 2]);
+      lastRow = Math.max(lastRow, vertical.bounds[y * 2] + vertical.bounds[y * 2 + 1]);
+    }
+    int rows = lastRow - firstRow;
+    byte[] tmp = new byte[rows * cw * 3];
+    horizontalPass(src, sw, firstRow, rows, horizontal, cw, tmp);
+    byte[] out = new byte[cw * ch * 3];
+    verticalPass(tmp, cw, firstRow, vertical, ch, out);
+    return out;
+  }
+
+  private static void horizontalPass(
+      byte[] src, int sw, int firstRow, int rows, Coefficients k, int outW, byte[] out) {
+    int ksize = k.ksize;
+    for (int yy = 0; yy < rows; yy++) {
+      int rowBase = (firstRow + yy) * sw * 3;
+      int outBase = yy * outW * 3;
+      for (int xx = 0; xx < outW; xx++) {
+        int xmin = k.bounds[xx * 2];
+        int xcount = k.bounds[xx * 2 + 1];
+        int kBase = xx * ksize;
+        int r = 1 << (PRECISION_BITS - 1);
+        int g = r;
+        int b = r;
+        int s = rowBase + xmin * 3;
+        for (int x = 0; x < xcount; x++, s += 3) {
+          int w = k.weights[kBase + x];
+          r += (src[s] & 0xFF) * w;
+          g += (src[s + 1] & 0xFF) * w;
+          b += (src[s + 2] & 0xFF) * w;
+        }
+        int o = outBase + xx * 3;
+        out[o] = clip8(r);
+        out[o + 1] = clip8(g);
+        out[o + 2] = clip8(b);
+      }
+    }
+  }
+
+  private static void verticalPass(
+      byte[] tmp, int w, int firstRow, Coefficients k, int outH, byte[] out) {
+    int ksize = k.ksize;
+    int stride = w * 3;
+    for (int yy = 0; yy < outH; yy++) {
+      int ymin = k.bounds[yy * 2] - firstRow;
+      int ycount = k.bounds[yy * 2 + 1];
+      int kBase = yy * ksize;
+      int outBase = yy * stride;
+      for (int i = 0; i < stride; i++) {
+        int acc = 1 << (PRECISION_BITS - 1);
+        int s = ymin * stride + i;
+        for (int y = 0; y < ycount; y++, s += stride) {
+          acc += (tmp[s] & 0xFF) * k.weights[kBase + y];
+        }
+        out[outBase + i] = clip8(acc);
+      }
+    }
+  }
+
+  private static byte clip8(int value) {
+    int v = value >> PRECISION_BITS;
+    return (byte) (v < 0 ? 0 : Math.min(v, 255));
+  }
+
+  /** Pillow's precompute_coeffs + normalize_coeffs_8bpc for output positions [from, from+n). */
+  private static final class Coefficients {
+    final int ksize;
+    final int[] bounds;
+    final int[] weights;
+
+    private Coefficients(int ksize, int[] bounds, int[] weights) {
+      this.ksize = ksize;
+      this.bounds = bounds;
+      this.weights = weights;
+    }
+
+    static Coefficients of(int inSize, int outSize, int from, int n, boolean antialias) {
+      double scale = (double) inSize / outSize;
+      double filterScale = antialias ? Math.max(scale, 1.0) : 1.0;
+      double support = 1.0 * filterScale;
+      int ksize = (int) Math.ceil(support) * 2 + 1;
+      int[] bounds = new int[n * 2];
+      int[] weights = new int[n * ksize];
+      double[] k = new double[ksize];
+      for (int i = 0; i < n; i++) {
+        int xx = from + i;
+        double center = (xx + 0.5) * scale;
+        double ss = 1.0 / filterScale;
+        int xmin = (int) (center - support + 0.5);
+        if (xmin < 0) {
+          xmin = 0;
+        }
+        int xmax = (int) (center + support + 0.5);
+        if (xmax > inSize) {
+          xmax = inSize;
+        }
+        xmax -= xmin;
+        double ww = 0.0;
+        for (int x = 0; x < xmax; x++) {
+          double w = triangle((x + xmin - center + 0.5) * ss);
+          k[x] = w;
+          ww += w;
+        }
+        for (int x = 0; x < xmax; x++) {
+          double w = ww != 0.0 ? k[x] / ww : k[x];
+          weights[i * ksize + x] =
+              (int) (w < 0 ? -0.5 + w * (1 << PRECISION_BITS) : 0.5 + w * (1 << PRECISION_BITS));
+        }
+        bounds[i * 2] = xmin;
+        bounds[i * 2 + 1] = xmax;
+      }
+      return new Coefficients(ksize, bounds, weights);
+    }
+
+    private static double triangle(double x) {
+      double a = Math.abs(x);
+      return a < 1.0 ? 1.0 - a : 0.0;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package org.mnv2.model.runtime;
+
+import java.io.Serializable;
+
+/**
+ * How to open an ONNX Runtime session: intra-op threads (one per Spark task core: {@code
+ * spark.task.cpus}) and the device (-1 = CPU, else a CUDA device id).
+ */
+public record SessionOptions(int intraOpThreads, int gpuDevice) implements Serializable {
+  public SessionOptions {
+    if (intraOpThreads < 1) {
+      throw new IllegalArgumentException("intraOpThreads must be >= 1, got " + intraOpThreads);
+    }
+  }
+
+  /** CPU with {@code threads} intra-op threads. */
+  public static SessionOptions cpu(int threads) {
+    return new SessionOptions(threads, -1);
+  }
+
+  public boolean gpu() {
+    return gpuDevice >= 0;
+  }
+}
