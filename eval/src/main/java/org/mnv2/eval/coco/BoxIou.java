@@ -15,20 +15,17 @@ final class BoxIou {
    * positive width and height.
    */
   static double iou(XywhBox dt, XywhBox gt, boolean gtCrowd) {
-    double w =
-        Math.min(dt.width() + dt.x(), gt.width() + gt.x()) - Math.max(dt.x(), gt.x());
+    double w = Math.min(dt.width() + dt.x(), gt.width() + gt.x()) - Math.max(dt.x(), gt.x());
     if (w <= 0) {
       return 0;
     }
-    double h =
-        Math.min(dt.height() + dt.y(), gt.height() + gt.y()) - Math.max(dt.y(), gt.y());
+    double h = Math.min(dt.height() + dt.y(), gt.height() + gt.y()) - Math.max(dt.y(), gt.y());
     if (h <= 0) {
       return 0;
     }
     double intersection = w * h;
     double dtArea = dt.width() * dt.height();
-    double union =
-        gtCrowd ? dtArea : dtArea + gt.width() * gt.height() - intersection;
+    double union = gtCrowd ? dtArea : dtArea + gt.width() * gt.height() - intersection;
     return intersection / union;
   }
 }

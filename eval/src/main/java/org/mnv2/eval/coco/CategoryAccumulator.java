@@ -28,7 +28,7 @@ final class CategoryAccumulator {
     for (CocoAreaRange range : CocoAreaRange.values()) {
       byRange.put(range, new ArrayList<>());
     }
-    Set<String> seen = new HashSet<>();
+    Set<ImageInRange> seen = new HashSet<>();
     for (CocoImageEvaluation e : evaluations) {
       if (e.categoryId() != categoryId) {
         throw new IllegalArgumentException(
@@ -42,7 +42,7 @@ final class CategoryAccumulator {
                 + e.categoryId()
                 + ")");
       }
-      if (!seen.add(e.imageId() + "/" + e.areaRange())) {
+      if (!seen.add(new ImageInRange(e.imageId(), e.areaRange()))) {
         throw new IllegalArgumentException(
             "Cannot accumulate category "
                 + categoryId
@@ -67,6 +67,8 @@ final class CategoryAccumulator {
     }
     return new CocoCategoryAccumulation(categoryId, precision, recall);
   }
+
+  private record ImageInRange(long imageId, CocoAreaRange range) {}
 
   private static void accumulate(
       List<CocoImageEvaluation> images, int a, int m, double[] precision, double[] recall) {

@@ -22,7 +22,10 @@ public record CocoAnnotation(
     Objects.requireNonNull(bbox, "bbox");
     if (!Double.isFinite(area)) {
       throw new CocoFormatException(
-          "Cannot create annotation " + id + ": area is not finite (expected a number, got " + area
+          "Cannot create annotation "
+              + id
+              + ": area is not finite (expected a number, got "
+              + area
               + ")");
     }
   }

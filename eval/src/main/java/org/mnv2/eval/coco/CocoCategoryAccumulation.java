@@ -9,8 +9,8 @@ import java.util.Arrays;
  * range and maxDets. Entries are -1 where the category has no non-ignored ground truth in that area
  * range (pycocotools' marker for "left out of the mean").
  *
- * <p>Indices: {@code t} over the 10 IoU thresholds 0.50..0.95, {@code r} over the 101 recall points,
- * {@code a} over {@link CocoAreaRange#ordinal()}, {@code m} over maxDets 1, 10, 100.
+ * <p>Indices: {@code t} over the 10 IoU thresholds 0.50..0.95, {@code r} over the 101 recall
+ * points, {@code a} over {@link CocoAreaRange#ordinal()}, {@code m} over maxDets 1, 10, 100.
  */
 public record CocoCategoryAccumulation(int categoryId, double[] precision, double[] recall)
     implements Serializable {
@@ -70,8 +70,7 @@ public record CocoCategoryAccumulation(int categoryId, double[] precision, doubl
     int n = 0;
     for (int t = 0; t < CocoParams.T; t++) {
       for (int r = 0; r < CocoParams.R; r++) {
-        double p =
-            precision[precisionIndex(t, r, CocoAreaRange.ALL.ordinal(), CocoParams.M - 1)];
+        double p = precision[precisionIndex(t, r, CocoAreaRange.ALL.ordinal(), CocoParams.M - 1)];
         if (p > -1) {
           values[n++] = p;
         }

@@ -8,8 +8,8 @@ import java.util.Objects;
  * [x, y, w, h], "score"}}.
  *
  * <p>Its area is {@code bbox.width * bbox.height} and its id is its 1-based position in the results
- * list, as pycocotools' {@code loadRes} assigns them. That position also breaks ties in score:
- * keep detections in results-file order wherever they are grouped.
+ * list, as pycocotools' {@code loadRes} assigns them. That position also breaks ties in score: keep
+ * detections in results-file order wherever they are grouped.
  */
 public record CocoDetection(long imageId, int categoryId, XywhBox bbox, double score)
     implements Serializable {

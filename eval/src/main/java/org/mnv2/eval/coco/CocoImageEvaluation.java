@@ -10,16 +10,16 @@ import java.util.Objects;
  * Small and serialisable, so that the per-image step can run on Spark executors and the records be
  * shuffled to one task per category.
  *
- * <p>Detections are in matching order (descending score, ties in input order), at most 100.
- * {@code T = 10} IoU thresholds index the first dimension of the two matrices.
+ * <p>Detections are in matching order (descending score, ties in input order), at most 100. {@code
+ * T = 10} IoU thresholds index the first dimension of the two matrices.
  *
  * @param dtScores score of each kept detection
  * @param dtMatched {@code [T][D]}: detection matched a ground truth at that threshold (pycocotools:
  *     {@code dtMatches != 0})
  * @param dtIgnored {@code [T][D]}: detection matched an ignored ground truth (crowd or outside the
  *     area range), or matched nothing and is itself outside the area range
- * @param gtIgnored per ground truth, in pycocotools' order (non-ignored first): crowd or outside the
- *     area range
+ * @param gtIgnored per ground truth, in pycocotools' order (non-ignored first): crowd or outside
+ *     the area range
  */
 public record CocoImageEvaluation(
     long imageId,

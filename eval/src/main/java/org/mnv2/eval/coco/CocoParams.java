@@ -3,10 +3,10 @@ package org.mnv2.eval.coco;
 /**
  * pycocotools' default bbox parameters ({@code Params.setDetParams}), bit for bit.
  *
- * <p>The thresholds are {@code np.linspace} values, which numpy computes as {@code start + i * step}
- * with {@code step = (stop - start) / (num - 1)} and the last element set to {@code stop}. This is
- * not the same as {@code 0.5 + 0.05 * i}: the 9th IoU threshold is 0.8999999999999999, and a
- * detection with IoU exactly 0.9 matches it.
+ * <p>The thresholds are {@code np.linspace} values, which numpy computes as {@code start + i *
+ * step} with {@code step = (stop - start) / (num - 1)} and the last element set to {@code stop}.
+ * This is not the same as {@code 0.5 + 0.05 * i}: the 9th IoU threshold is 0.8999999999999999, and
+ * a detection with IoU exactly 0.9 matches it.
  */
 final class CocoParams {
   static final double[] IOU_THRESHOLDS = linspace(0.5, 0.95, 10);

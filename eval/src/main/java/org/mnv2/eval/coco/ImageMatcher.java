@@ -55,7 +55,14 @@ final class ImageMatcher {
       boolean[][] matched = new boolean[CocoParams.T][d];
       boolean[][] ignored = new boolean[CocoParams.T][d];
       for (int t = 0; t < CocoParams.T; t++) {
-        match(CocoParams.IOU_THRESHOLDS[t], ious, gtOrder, gtIgnored, gtCrowd, gtId, matched[t],
+        match(
+            CocoParams.IOU_THRESHOLDS[t],
+            ious,
+            gtOrder,
+            gtIgnored,
+            gtCrowd,
+            gtId,
+            matched[t],
             ignored[t]);
         for (int i = 0; i < d; i++) {
           if (!matched[t][i] && range.excludes(kept.areas[i])) {
