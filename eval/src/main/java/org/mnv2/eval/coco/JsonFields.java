@@ -132,9 +132,9 @@ final class JsonFields {
           entry
               + " has no \""
               + field
-              + "\" (expected a \""
+              + "\" (expected a field \""
               + field
-              + "\" field, got fields "
+              + "\", got fields "
               + present
               + ")");
     }
