@@ -1,0 +1,93 @@
+package org.mnv2.jobs;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.mnv2.model.spec.LocalResources;
+import org.mnv2.model.spec.ModelSpec;
+import org.mnv2.model.spec.ModelSpecLoader;
+import org.mnv2.synth.SynthGenerator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pipeline demo}: the embedded default, with nothing from outside the repository: generate a
+ * synthetic set, run the project's own models on local Spark, evaluate, and print what happened.
+ * Always overwrites its own output folder.
+ */
+@Command(
+    name = "demo",
+    description = "Run the main job on the embedded default: synthetic data, the project's models.")
+final class DemoCommand implements Callable<Integer> {
+  /** Held out: the training script uses other seeds. */
+  static final long DEMO_SEED = 20_261_128L;
+
+  @Mixin CommonOptions common;
+
+  @Option(
+      names = "--output",
+      defaultValue = "demo-output",
+      description = "output folder (default: ${DEFAULT-VALUE})")
+  Path output;
+
+  @Option(names = "--images", defaultValue = "300", description = "synthetic images (default 300)")
+  int images;
+
+  @Override
+  public Integer call() {
+    JobSettings settings = common.settings();
+    Path data = output.resolve("data");
+    System.out.println("demo: generating " + images + " synthetic images in " + data);
+    SynthGenerator.generate(data, images, DEMO_SEED);
+    ModelSpecLoader specs = new ModelSpecLoader(new LocalResources());
+    ModelSpec classifier = specs.load(ClassifyCommand.DEFAULT_MODEL, null);
+    SparkSession spark = SparkSessions.create("mnv2 demo", common.master, common.conf);
+    List<String> lines = new ArrayList<>();
+    try {
+      InferenceConf classify =
+          new InferenceOptionsDefaults(settings)
+              .conf(
+                  data.resolve("images").toString(),
+                  output.resolve("classify").toString(),
+                  classifier)
+              .withLabels(data.resolve("labels.csv").toString());
+      RunSummary c = ClassifyJob.run(spark, classify);
+      lines.add(Summaries.oneLine(c));
+      lines.add(
+          String.format(
+              "  accuracy on the labelled set: top-1 %.3f, top-5 %.3f (%s images)",
+              c.metrics().get("top1"), c.metrics().get("top5"), c.metrics().get("labelled_images")));
+    } finally {
+      spark.stop();
+    }
+    System.out.println();
+    System.out.println("demo finished; outputs under " + output.toAbsolutePath());
+    lines.forEach(System.out::println);
+    return PipelineCli.OK;
+  }
+
+  /** The demo's inference settings: the job defaults, always overwriting. */
+  private record InferenceOptionsDefaults(JobSettings settings) {
+    InferenceConf conf(String input, String out, ModelSpec spec) {
+      return new InferenceConf(
+          input,
+          out,
+          OutputMode.OVERWRITE,
+          spec,
+          settings.positiveInt(
+              JobSettings.BATCH_SIZE, null, JobSettings.BATCH_SIZE_DEFAULT, "--batch-size"),
+          settings.positiveInt(
+              JobSettings.IMAGES_PER_PARTITION,
+              null,
+              JobSettings.IMAGES_PER_PARTITION_DEFAULT,
+              "--images-per-partition"),
+          1,
+          org.mnv2.udf.DeviceMode.AUTO,
+          org.mnv2.udf.TaskOptions.defaults(),
+          null);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package org.mnv2.jobs;
+
+import java.io.PrintWriter;
+import org.mnv2.model.UsageException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The command line behind {@code scripts/pipeline} and every job's {@code main}: one subcommand
+ * per job. Exit codes: 0 success, 1 job failure, 2 usage error (one line on stderr, before any
+ * Spark work where the mistake is visible from the arguments).
+ */
+@Command(
+    name = "pipeline",
+    description = "Batch inference with MobileNetV2-family ONNX models on Spark.",
+    subcommands = {
+      ClassifyCommand.class,
+      SynthCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    mixinStandardHelpOptions = true,
+    version = "mnv2-pipeline 0.1.0")
+public final class PipelineCli implements Runnable {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE = 2;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        new CommandLine(this), "a command is required (classify, synth, demo ...)");
+  }
+
+  public static void main(String[] args) {
+    exit(execute(args));
+  }
+
+  /** Runs {@code command} with {@code args} (the per-job main classes). */
+  public static int execute(String command, String[] args) {
+    String[] all = new String[args.length + 1];
+    all[0] = command;
+    System.arraycopy(args, 0, all, 1, args.length);
+    return execute(all);
+  }
+
+  /** Runs a full command line and returns the exit code. */
+  public static int execute(String[] args) {
+    CommandLine cli = new CommandLine(new PipelineCli());
+    cli.setParameterExceptionHandler(
+        (ex, ignored) -> {
+          PrintWriter err = ex.getCommandLine().getErr();
+          err.println("error: " + ex.getMessage() + " (see --help)");
+          err.flush();
+          return USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parsed) -> {
+          PrintWriter err = commandLine.getErr();
+          if (ex instanceof UsageException) {
+            err.println("error: " + ex.getMessage());
+            err.flush();
+            return USAGE;
+          }
+          err.println("error: " + describe(ex));
+          err.flush();
+          org.slf4j.LoggerFactory.getLogger(PipelineCli.class).debug("Job failed", ex);
+          return FAILED;
+        });
+    return cli.execute(args);
+  }
+
+  private static String describe(Throwable ex) {
+    StringBuilder sb = new StringBuilder(String.valueOf(ex.getMessage()));
+    Throwable cause = ex.getCause();
+    int depth = 0;
+    while (cause != null && depth++ < 3) {
+      if (cause.getMessage() != null && !sb.toString().contains(cause.getMessage())) {
+        sb.append("; caused by ").append(cause.getMessage());
+      }
+      cause = cause.getCause();
+    }
+    return sb.toString();
+  }
+
+  static void exit(int code) {
+    System.exit(code);
+  }
+}

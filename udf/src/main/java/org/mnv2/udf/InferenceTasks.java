@@ -1,0 +1,22 @@
+package org.mnv2.udf;
+
+import org.mnv2.model.UsageException;
+import org.mnv2.model.postprocess.ClassificationPostprocessor;
+import org.mnv2.model.spec.ModelSpec;
+
+/** Builds the {@link InferenceTask} of a spec. */
+public final class InferenceTasks {
+  private InferenceTasks() {}
+
+  /** The task for {@code spec} with the command's options. */
+  public static InferenceTask<?> forSpec(ModelSpec spec, TaskOptions options) {
+    switch (spec.task()) {
+      case CLASSIFICATION:
+        return new InferenceTask<>(
+            new ClassificationPostprocessor(spec, options.topK()), new ClassificationRows());
+      default:
+        throw new UsageException(
+            "Cannot run model " + spec.name() + ": task " + spec.task() + " is not supported yet");
+    }
+  }
+}

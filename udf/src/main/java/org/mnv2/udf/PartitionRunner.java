@@ -1,0 +1,232 @@
+package org.mnv2.udf;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.mnv2.model.image.ImageDecodeException;
+import org.mnv2.model.image.ImageDecoder;
+import org.mnv2.model.image.ImageGeometry;
+import org.mnv2.model.image.Preprocessor;
+import org.mnv2.model.image.RgbImage;
+import org.mnv2.model.runtime.InputBatch;
+import org.mnv2.model.runtime.OnnxSession;
+import org.mnv2.model.runtime.Tensor;
+import org.mnv2.model.spec.InputSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batched partition runner: streams a partition of {@code (path, content)} rows in batches:
+ * decode, preprocess into one reusable direct buffer, one ONNX Runtime call per batch, postprocess,
+ * rows. Every input row yields exactly one output row: an image that cannot be decoded becomes an
+ * {@code error} row, and a batch that fails is retried image by image so one bad input never sinks
+ * its neighbours.
+ *
+ * @param <R> the task's per-image result
+ */
+public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row> {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionRunner.class);
+
+  private final ModelHandle handle;
+  private final InferenceTask<R> task;
+  private final String runId;
+  private final StageTimers timers;
+
+  public PartitionRunner(
+      ModelHandle handle, InferenceTask<R> task, String runId, StageTimers timers) {
+    this.handle = handle;
+    this.task = task;
+    this.runId = runId;
+    this.timers = timers;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> input) {
+    int device = DeviceSelection.forCurrentTask(handle.device());
+    ExecutorSessions.Lease lease = ExecutorSessions.get(handle, device);
+    if (lease.builtNow() && timers != null) {
+      timers.sessionsBuilt().add(1);
+    }
+    return new Batches(input, lease.session());
+  }
+
+  /** Runs single images (the SQL functions): the result, or null when the image is unusable. */
+  R runOne(OnnxSession session, byte[] content) {
+    Preprocessor pre = new Preprocessor(handle.spec().input());
+    InputBatch batch = new InputBatch(handle.spec().input(), 1);
+    Preprocessor.Prepared prepared = pre.prepare(ImageDecoder.decode(content));
+    write(pre, batch, prepared.rgb(), 0);
+    batch.setSize(1);
+    Map<String, Tensor> out = session.run(batch);
+    return task.postprocessor().decode(out, List.of(prepared.geometry())).get(0);
+  }
+
+  private static void write(Preprocessor pre, InputBatch batch, byte[] rgb, int slot) {
+    if (batch.spec().dtype() == InputSpec.DType.FLOAT32) {
+      pre.writeFloats(rgb, batch.floats(), slot);
+    } else {
+      pre.writeBytes(rgb, batch.bytes(), slot);
+    }
+  }
+
+  /** One image of a batch on its way through. */
+  private static final class Item {
+    final String uri;
+    Preprocessor.Prepared prepared;
+    String error;
+    Object[] taskValues;
+
+    Item(String uri) {
+      this.uri = uri;
+    }
+  }
+
+  private final class Batches implements Iterator<Row> {
+    private final Iterator<Row> input;
+    private final OnnxSession session;
+    private final Preprocessor pre;
+    private final InputBatch batch;
+    private final ArrayDeque<Row> ready = new ArrayDeque<>();
+
+    Batches(Iterator<Row> input, OnnxSession session) {
+      this.input = input;
+      this.session = session;
+      this.pre = new Preprocessor(handle.spec().input());
+      this.batch = new InputBatch(handle.spec().input(), handle.maxBatch());
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (ready.isEmpty() && input.hasNext()) {
+        nextBatch();
+      }
+      return !ready.isEmpty();
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return ready.poll();
+    }
+
+    private void nextBatch() {
+      List<Item> items = new ArrayList<>(batch.capacity());
+      while (items.size() < batch.capacity() && input.hasNext()) {
+        Row row = input.next();
+        Item item = new Item(row.getString(0));
+        items.add(item);
+        prepare(item, (byte[]) row.get(1));
+      }
+      List<Item> good = new ArrayList<>(items.size());
+      for (Item item : items) {
+        if (item.error == null) {
+          good.add(item);
+        }
+      }
+      if (!good.isEmpty()) {
+        try {
+          infer(good);
+        } catch (RuntimeException e) {
+          if (good.size() == 1) {
+            good.get(0).error = message(e);
+          } else {
+            LOG.warn("Batch of {} failed ({}); retrying image by image", good.size(), message(e));
+            for (Item item : good) {
+              try {
+                infer(List.of(item));
+              } catch (RuntimeException single) {
+                item.error = message(single);
+              }
+            }
+          }
+        }
+      }
+      for (Item item : items) {
+        ready.add(toRow(item));
+      }
+    }
+
+    private void prepare(Item item, byte[] content) {
+      long t0 = System.nanoTime();
+      RgbImage image;
+      try {
+        image = ImageDecoder.decode(content);
+      } catch (ImageDecodeException e) {
+        item.error = e.getMessage();
+        return;
+      } catch (RuntimeException | OutOfMemoryError e) {
+        item.error = "Cannot decode image: " + message(e);
+        return;
+      } finally {
+        add(timers == null ? null : timers.decodeNanos(), t0);
+      }
+      long t1 = System.nanoTime();
+      try {
+        item.prepared = pre.prepare(image);
+      } catch (RuntimeException e) {
+        item.error = "Cannot preprocess image: " + message(e);
+      } finally {
+        add(timers == null ? null : timers.preprocessNanos(), t1);
+      }
+    }
+
+    private void infer(List<Item> items) {
+      long t0 = System.nanoTime();
+      List<ImageGeometry> geometries = new ArrayList<>(items.size());
+      for (int i = 0; i < items.size(); i++) {
+        write(pre, batch, items.get(i).prepared.rgb(), i);
+        geometries.add(items.get(i).prepared.geometry());
+      }
+      batch.setSize(items.size());
+      add(timers == null ? null : timers.preprocessNanos(), t0);
+      long t1 = System.nanoTime();
+      Map<String, Tensor> outputs = session.run(batch);
+      long t2 = System.nanoTime();
+      add(timers == null ? null : timers.inferenceNanos(), t1);
+      List<R> results = task.postprocessor().decode(outputs, geometries);
+      for (int i = 0; i < items.size(); i++) {
+        items.get(i).taskValues = task.rows().values(results.get(i));
+      }
+      if (timers != null) {
+        timers.postprocessNanos().add(System.nanoTime() - t2);
+      }
+    }
+
+    private Row toRow(Item item) {
+      int taskColumns = task.rows().columns().size();
+      Object[] values = new Object[Schemas.COMMON.size() + taskColumns];
+      values[0] = item.uri;
+      boolean ok = item.error == null;
+      if (item.prepared != null) {
+        values[1] = item.prepared.geometry().originalWidth();
+        values[2] = item.prepared.geometry().originalHeight();
+      }
+      values[3] = ok ? Schemas.OK : Schemas.ERROR;
+      values[4] = item.error;
+      values[5] = handle.spec().name();
+      values[6] = runId;
+      if (ok) {
+        System.arraycopy(item.taskValues, 0, values, Schemas.COMMON.size(), taskColumns);
+      }
+      return RowFactory.create(values);
+    }
+  }
+
+  private static void add(org.apache.spark.util.LongAccumulator acc, long since) {
+    if (acc != null) {
+      acc.add(System.nanoTime() - since);
+    }
+  }
+
+  private static String message(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}

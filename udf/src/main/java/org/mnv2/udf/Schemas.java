@@ -1,0 +1,58 @@
+package org.mnv2.udf;
+
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** The columns of {@code predictions/} (PRODUCT.md, Outputs). */
+public final class Schemas {
+  private Schemas() {}
+
+  /** Columns every task writes, in this order, before its own. */
+  public static final StructType COMMON =
+      new StructType()
+          .add("image_uri", DataTypes.StringType, false)
+          .add("width", DataTypes.IntegerType, true)
+          .add("height", DataTypes.IntegerType, true)
+          .add("status", DataTypes.StringType, false)
+          .add("error", DataTypes.StringType, true)
+          .add("model", DataTypes.StringType, false)
+          .add("run_id", DataTypes.StringType, false);
+
+  /** One top-k entry. */
+  public static final StructType CLASS_SCORE =
+      new StructType()
+          .add("class_index", DataTypes.IntegerType, false)
+          .add("label", DataTypes.StringType, true)
+          .add("score", DataTypes.FloatType, false);
+
+  /** One detection; bbox is COCO [x, y, width, height] in original image pixels. */
+  public static final StructType DETECTION =
+      new StructType()
+          .add("category_id", DataTypes.IntegerType, false)
+          .add("label", DataTypes.StringType, true)
+          .add("score", DataTypes.FloatType, false)
+          .add("bbox", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+
+  /** Pixel count of one class in a segmentation mask. */
+  public static final StructType CLASS_PIXELS =
+      new StructType()
+          .add("class_index", DataTypes.IntegerType, false)
+          .add("label", DataTypes.StringType, true)
+          .add("pixels", DataTypes.LongType, false);
+
+  /** The full predictions schema: common columns followed by a task's own. */
+  public static StructType predictions(StructType taskColumns) {
+    StructType out = COMMON;
+    for (StructField f : taskColumns.fields()) {
+      out = out.add(f);
+    }
+    return out;
+  }
+
+  /** Index of the image_uri column in {@link #COMMON}. */
+  public static final int STATUS_OK_INDEX = 3;
+
+  public static final String OK = "ok";
+  public static final String ERROR = "error";
+}

@@ -1,0 +1,28 @@
+package org.mnv2.udf;
+
+import java.io.Serializable;
+import org.apache.spark.SparkContext;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Where task time goes, summed over all tasks: decode, preprocess, inference, postprocess (CPU
+ * nanoseconds of the task thread's wall clock), plus sessions built. Reported in summary.json.
+ */
+public record StageTimers(
+    LongAccumulator decodeNanos,
+    LongAccumulator preprocessNanos,
+    LongAccumulator inferenceNanos,
+    LongAccumulator postprocessNanos,
+    LongAccumulator sessionsBuilt)
+    implements Serializable {
+
+  /** Registers fresh accumulators on {@code sc}. */
+  public static StageTimers register(SparkContext sc) {
+    return new StageTimers(
+        sc.longAccumulator("mnv2.decode.nanos"),
+        sc.longAccumulator("mnv2.preprocess.nanos"),
+        sc.longAccumulator("mnv2.inference.nanos"),
+        sc.longAccumulator("mnv2.postprocess.nanos"),
+        sc.longAccumulator("mnv2.sessions.built"));
+  }
+}
