@@ -24,40 +24,49 @@ final class IgnoreBand {
    * @param labels row-major labels (not modified)
    */
   static byte[] apply(byte[] labels, int width, int height) {
-    // Separable min/max filters: a window holds more than one label iff its min differs from its
-    // max, and the min (max) over a square is the min (max) over columns of row-wise minima.
-    byte[] rowMin = new byte[labels.length];
-    byte[] rowMax = new byte[labels.length];
+    // A window holds two labels iff it holds two 4-adjacent pixels with different labels (walk
+    // from one label to the other inside the window). So instead of filtering every pixel, find
+    // the few differing adjacent pairs and mark every window that contains both pixels of a pair:
+    // the pixels within HALF_WIDTH of both, a (2 * HALF_WIDTH) x (2 * HALF_WIDTH + 1) rectangle.
+    byte[] out = labels.clone();
     for (int y = 0; y < height; y++) {
       int row = y * width;
       for (int x = 0; x < width; x++) {
-        int lo = 255;
-        int hi = 0;
-        for (int xx = Math.max(0, x - HALF_WIDTH); xx <= Math.min(width - 1, x + HALF_WIDTH); xx++) {
-          int v = labels[row + xx] & 0xFF;
-          lo = Math.min(lo, v);
-          hi = Math.max(hi, v);
+        byte label = labels[row + x];
+        if (x + 1 < width && labels[row + x + 1] != label) {
+          mark(
+              out,
+              width,
+              height,
+              x + 1 - HALF_WIDTH,
+              y - HALF_WIDTH,
+              x + HALF_WIDTH,
+              y + HALF_WIDTH);
         }
-        rowMin[row + x] = (byte) lo;
-        rowMax[row + x] = (byte) hi;
-      }
-    }
-    byte[] out = labels.clone();
-    for (int y = 0; y < height; y++) {
-      int yy0 = Math.max(0, y - HALF_WIDTH);
-      int yy1 = Math.min(height - 1, y + HALF_WIDTH);
-      for (int x = 0; x < width; x++) {
-        int lo = 255;
-        int hi = 0;
-        for (int yy = yy0; yy <= yy1; yy++) {
-          lo = Math.min(lo, rowMin[yy * width + x] & 0xFF);
-          hi = Math.max(hi, rowMax[yy * width + x] & 0xFF);
-        }
-        if (lo != hi) {
-          out[y * width + x] = (byte) IGNORE;
+        if (y + 1 < height && labels[row + width + x] != label) {
+          mark(
+              out,
+              width,
+              height,
+              x - HALF_WIDTH,
+              y + 1 - HALF_WIDTH,
+              x + HALF_WIDTH,
+              y + HALF_WIDTH);
         }
       }
     }
     return out;
+  }
+
+  /** Sets {@code [x0, x1] x [y0, y1]}, clipped to the image, to {@link #IGNORE}. */
+  private static void mark(byte[] out, int width, int height, int x0, int y0, int x1, int y1) {
+    int left = Math.max(0, x0);
+    int right = Math.min(width - 1, x1);
+    for (int y = Math.max(0, y0); y <= Math.min(height - 1, y1); y++) {
+      int row = y * width;
+      for (int x = left; x <= right; x++) {
+        out[row + x] = (byte) IGNORE;
+      }
+    }
   }
 }

@@ -123,8 +123,7 @@ final class SceneGenerator {
       double factor = ShapeGeometry.areaFactor(synthClass.shape());
       double radius =
           Math.min(
-              maxRadius,
-              StrictMath.sqrt(logUniform(SECONDARY_MIN_AREA, maxArea, random) / factor));
+              maxRadius, StrictMath.sqrt(logUniform(SECONDARY_MIN_AREA, maxArea, random) / factor));
       double angle = random.nextDouble(2 * Math.PI);
       ShapeGeometry geometry =
           random.nextDouble() < SECONDARY_CUT_PROBABILITY
@@ -161,11 +160,7 @@ final class SceneGenerator {
       int height,
       SplittableRandom random) {
     return new ShapeGeometry(
-        synthClass.shape(),
-        random.nextDouble(width),
-        random.nextDouble(height),
-        radius,
-        angle);
+        synthClass.shape(), random.nextDouble(width), random.nextDouble(height), radius, angle);
   }
 
   /** Centres the shape so that all of it is inside the image. */
@@ -198,32 +193,39 @@ final class SceneGenerator {
     double direction = random.nextDouble(2 * Math.PI);
     double cos = StrictMath.cos(direction);
     double sin = StrictMath.sin(direction);
-    // Projecting the image on the direction gives positions in [-span / 2, span / 2].
+    // Projecting the image on the direction gives positions in [-span / 2, span / 2]; the
+    // gradient position t in [0, 1] is then linear in x along a row: t = rowStart + x * step.
     double span = Math.abs(width * cos) + Math.abs(height * sin);
+    double step = cos / span;
+    double[] colourStep = new double[3];
+    for (int c = 0; c < 3; c++) {
+      colourStep[c] = (to[c] - from[c]) * step;
+    }
     for (int y = 0; y < height; y++) {
+      double rowStart = ((0.5 - width / 2.0) * cos + (y + 0.5 - height / 2.0) * sin) / span + 0.5;
+      // Channels stay within [55, 215] before noise, so adding 0.5 and truncating rounds.
+      double r = from[0] + (to[0] - from[0]) * rowStart + 0.5;
+      double g = from[1] + (to[1] - from[1]) * rowStart + 0.5;
+      double b = from[2] + (to[2] - from[2]) * rowStart + 0.5;
+      int row = y * width;
       for (int x = 0; x < width; x++) {
-        double t = ((x + 0.5 - width / 2.0) * cos + (y + 0.5 - height / 2.0) * sin) / span + 0.5;
         long noise = random.nextLong();
-        int r = lerp(from[0], to[0], t) + jitter(noise, 0, BACKGROUND_NOISE);
-        int g = lerp(from[1], to[1], t) + jitter(noise, 1, BACKGROUND_NOISE);
-        int b = lerp(from[2], to[2], t) + jitter(noise, 2, BACKGROUND_NOISE);
-        rgb[y * width + x] = pack(r, g, b);
+        rgb[row + x] =
+            pack(
+                (int) (r + x * colourStep[0]) + jitter(noise, 0, BACKGROUND_NOISE),
+                (int) (g + x * colourStep[1]) + jitter(noise, 1, BACKGROUND_NOISE),
+                (int) (b + x * colourStep[2]) + jitter(noise, 2, BACKGROUND_NOISE));
       }
     }
   }
 
   private static int[] mutedColour(SplittableRandom random) {
-    int grey =
-        BACKGROUND_MIN_GREY + random.nextInt(BACKGROUND_MAX_GREY - BACKGROUND_MIN_GREY + 1);
+    int grey = BACKGROUND_MIN_GREY + random.nextInt(BACKGROUND_MAX_GREY - BACKGROUND_MIN_GREY + 1);
     int[] colour = new int[3];
     for (int c = 0; c < 3; c++) {
       colour[c] = grey + random.nextInt(2 * BACKGROUND_TINT + 1) - BACKGROUND_TINT;
     }
     return colour;
-  }
-
-  private static int lerp(int from, int to, double t) {
-    return (int) Math.round(from + (to - from) * t);
   }
 
   /**

@@ -1,9 +1,9 @@
 package org.mnv2.synth;
 
 /**
- * Where and how large a shape is drawn, in continuous image coordinates (pixel (x, y) covers
- * {@code [x, x + 1) x [y, y + 1)}). A pixel belongs to the shape when its centre {@code (x + 0.5, y
- * + 0.5)} is inside: a hard point-in-shape test with no antialiasing, so the painted pixels and the
+ * Where and how large a shape is drawn, in continuous image coordinates (pixel (x, y) covers {@code
+ * [x, x + 1) x [y, y + 1)}). A pixel belongs to the shape when its centre {@code (x + 0.5, y +
+ * 0.5)} is inside: a hard point-in-shape test with no antialiasing, so the painted pixels and the
  * mask are the same set by construction.
  *
  * <p>Squares and triangles are regular polygons with circumradius {@code radius}, their first
