@@ -29,7 +29,7 @@ final class IndexFiles {
 
   private IndexFiles() {}
 
-  /** Writes every index file for {@code entries}, which are in index order. */
+  /** Writes every index file for {@code entries} (in index order); returns the annotation count. */
   static int write(Path outputDir, List<ImageEntry> entries) {
     writeLines(outputDir.resolve(CLASSES_TXT), SynthClass.names());
     writeLabels(outputDir.resolve(LABELS_CSV), entries);
