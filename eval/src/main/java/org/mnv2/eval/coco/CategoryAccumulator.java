@@ -18,11 +18,37 @@ import java.util.Set;
  * detections are neither true nor false positives but still occupy a rank. Precision is made
  * monotone from the right and read at each recall threshold with {@code searchsorted(side='left')};
  * recall thresholds beyond the reached recall get precision 0.
+ *
+ * <p>The stable sort is done once per area range, over all kept detections: the stable order of the
+ * first 1 or 10 per image is that order with the others left out, because a stable sort orders by
+ * (descending score, position in the concatenation) and leaving detections out keeps the relative
+ * positions of the rest.
  */
 final class CategoryAccumulator {
   private CategoryAccumulator() {}
 
   static CocoCategoryAccumulation accumulate(
+      int categoryId, Iterable<CocoImageEvaluation> evaluations) {
+    Map<CocoAreaRange, List<CocoImageEvaluation>> byRange = byRange(categoryId, evaluations);
+    double[] precision = new double[CocoCategoryAccumulation.PRECISION_SIZE];
+    double[] recall = new double[CocoCategoryAccumulation.RECALL_SIZE];
+    Arrays.fill(precision, -1);
+    Arrays.fill(recall, -1);
+    for (CocoAreaRange range : CocoAreaRange.values()) {
+      List<CocoImageEvaluation> images = byRange.get(range);
+      images.sort(Comparator.comparingLong(CocoImageEvaluation::imageId));
+      RankedDetections ranked = RankedDetections.of(images);
+      if (images.isEmpty() || ranked.nonIgnoredGt == 0) {
+        continue; // pycocotools: no evaluated image, or npig == 0 -> entries stay -1
+      }
+      for (int m = 0; m < CocoParams.M; m++) {
+        ranked.accumulate(CocoParams.MAX_DETS[m], range.ordinal(), m, precision, recall);
+      }
+    }
+    return new CocoCategoryAccumulation(categoryId, precision, recall);
+  }
+
+  private static Map<CocoAreaRange, List<CocoImageEvaluation>> byRange(
       int categoryId, Iterable<CocoImageEvaluation> evaluations) {
     Map<CocoAreaRange, List<CocoImageEvaluation>> byRange = new EnumMap<>(CocoAreaRange.class);
     for (CocoAreaRange range : CocoAreaRange.values()) {
@@ -54,85 +80,104 @@ final class CategoryAccumulator {
       }
       byRange.get(e.areaRange()).add(e);
     }
-    double[] precision = new double[CocoCategoryAccumulation.PRECISION_SIZE];
-    double[] recall = new double[CocoCategoryAccumulation.RECALL_SIZE];
-    Arrays.fill(precision, -1);
-    Arrays.fill(recall, -1);
-    for (CocoAreaRange range : CocoAreaRange.values()) {
-      List<CocoImageEvaluation> images = byRange.get(range);
-      images.sort(Comparator.comparingLong(CocoImageEvaluation::imageId));
-      for (int m = 0; m < CocoParams.M; m++) {
-        accumulate(images, range.ordinal(), m, precision, recall);
-      }
-    }
-    return new CocoCategoryAccumulation(categoryId, precision, recall);
+    return byRange;
   }
 
   private record ImageInRange(long imageId, CocoAreaRange range) {}
 
-  private static void accumulate(
-      List<CocoImageEvaluation> images, int a, int m, double[] precision, double[] recall) {
-    if (images.isEmpty()) {
-      return;
+  /**
+   * The detections of one area range in ranking order, as compact arrays (so the loops below do not
+   * chase pointers through thousands of records): per-threshold flags as bit masks, and each
+   * detection's rank within its own image for the maxDets cut.
+   */
+  private static final class RankedDetections {
+    final int nonIgnoredGt;
+    final int[] rankInImage;
+    final int[] matched;
+    final int[] ignored;
+
+    private RankedDetections(int nonIgnoredGt, int[] rankInImage, int[] matched, int[] ignored) {
+      this.nonIgnoredGt = nonIgnoredGt;
+      this.rankInImage = rankInImage;
+      this.matched = matched;
+      this.ignored = ignored;
     }
-    int maxDet = CocoParams.MAX_DETS[m];
-    int nonIgnoredGt = 0;
-    int n = 0;
-    for (CocoImageEvaluation e : images) {
-      nonIgnoredGt += e.nonIgnoredGroundTruthCount();
-      n += Math.min(maxDet, e.detectionCount());
-    }
-    if (nonIgnoredGt == 0) {
-      return;
-    }
-    // concatenate, remembering where each detection came from
-    double[] scores = new double[n];
-    int[] owner = new int[n];
-    int[] index = new int[n];
-    int k = 0;
-    for (int img = 0; img < images.size(); img++) {
-      CocoImageEvaluation e = images.get(img);
-      int kept = Math.min(maxDet, e.detectionCount());
-      for (int i = 0; i < kept; i++) {
-        scores[k] = e.score(i);
-        owner[k] = img;
-        index[k] = i;
-        k++;
+
+    static RankedDetections of(List<CocoImageEvaluation> images) {
+      int nonIgnoredGt = 0;
+      int total = 0;
+      for (CocoImageEvaluation e : images) {
+        nonIgnoredGt += e.nonIgnoredGroundTruthCount();
+        total += e.detectionCount();
       }
+      double[] scores = new double[total];
+      int[] rank = new int[total];
+      int[] matched = new int[total];
+      int[] ignored = new int[total];
+      int k = 0;
+      for (CocoImageEvaluation e : images) {
+        for (int d = 0; d < e.detectionCount(); d++, k++) {
+          scores[k] = e.score(d);
+          rank[k] = d;
+          matched[k] = e.matchedMask(d);
+          ignored[k] = e.ignoredMask(d);
+        }
+      }
+      int[] order = StableOrder.descending(scores);
+      return new RankedDetections(
+          nonIgnoredGt, permute(rank, order), permute(matched, order), permute(ignored, order));
     }
-    int[] order = StableOrder.descending(scores);
-    double[] rc = new double[n];
-    double[] pr = new double[n];
-    for (int t = 0; t < CocoParams.T; t++) {
-      long tp = 0;
-      long fp = 0;
-      for (int i = 0; i < n; i++) {
-        int j = order[i];
-        CocoImageEvaluation e = images.get(owner[j]);
-        if (!e.ignored(t, index[j])) {
-          if (e.matched(t, index[j])) {
-            tp++;
-          } else {
-            fp++;
+
+    private static int[] permute(int[] values, int[] order) {
+      int[] out = new int[order.length];
+      for (int i = 0; i < order.length; i++) {
+        out[i] = values[order[i]];
+      }
+      return out;
+    }
+
+    /** One (area range, maxDets) cell of pycocotools' precision and recall arrays. */
+    void accumulate(int maxDet, int a, int m, double[] precision, double[] recall) {
+      int[] kept = new int[rankInImage.length];
+      int n = 0;
+      for (int i = 0; i < rankInImage.length; i++) {
+        if (rankInImage[i] < maxDet) {
+          kept[n++] = i;
+        }
+      }
+      double[] rc = new double[n];
+      double[] pr = new double[n];
+      for (int t = 0; t < CocoParams.T; t++) {
+        int bit = 1 << t;
+        long tp = 0;
+        long fp = 0;
+        for (int i = 0; i < n; i++) {
+          int j = kept[i];
+          if ((ignored[j] & bit) == 0) {
+            if ((matched[j] & bit) != 0) {
+              tp++;
+            } else {
+              fp++;
+            }
+          }
+          rc[i] = (double) tp / nonIgnoredGt;
+          pr[i] = (double) tp / ((double) fp + (double) tp + CocoParams.EPS);
+        }
+        recall[CocoCategoryAccumulation.recallIndex(t, a, m)] = n > 0 ? rc[n - 1] : 0;
+        for (int i = n - 1; i > 0; i--) {
+          if (pr[i] > pr[i - 1]) {
+            pr[i - 1] = pr[i];
           }
         }
-        rc[i] = (double) tp / nonIgnoredGt;
-        pr[i] = (double) tp / ((double) fp + (double) tp + CocoParams.EPS);
-      }
-      recall[CocoCategoryAccumulation.recallIndex(t, a, m)] = n > 0 ? rc[n - 1] : 0;
-      for (int i = n - 1; i > 0; i--) {
-        if (pr[i] > pr[i - 1]) {
-          pr[i - 1] = pr[i];
+        int i = 0;
+        for (int r = 0; r < CocoParams.R; r++) {
+          double threshold = CocoParams.RECALL_THRESHOLDS[r];
+          while (i < n && rc[i] < threshold) {
+            i++;
+          }
+          // pycocotools leaves q at 0 once searchsorted runs past the end
+          precision[CocoCategoryAccumulation.precisionIndex(t, r, a, m)] = i < n ? pr[i] : 0;
         }
-      }
-      int i = 0;
-      for (int r = 0; r < CocoParams.R; r++) {
-        double threshold = CocoParams.RECALL_THRESHOLDS[r];
-        while (i < n && rc[i] < threshold) {
-          i++;
-        }
-        // pycocotools leaves q at 0 once searchsorted runs past the end
-        precision[CocoCategoryAccumulation.precisionIndex(t, r, a, m)] = i < n ? pr[i] : 0;
       }
     }
   }

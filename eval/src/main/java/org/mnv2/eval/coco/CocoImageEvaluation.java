@@ -10,14 +10,17 @@ import java.util.Objects;
  * Small and serialisable, so that the per-image step can run on Spark executors and the records be
  * shuffled to one task per category.
  *
- * <p>Detections are in matching order (descending score, ties in input order), at most 100. {@code
- * T = 10} IoU thresholds index the first dimension of the two matrices.
+ * <p>Detections are in matching order (descending score, ties in input order), at most 100. The
+ * per-threshold flags are bit masks, one {@code int} per detection: bit {@code t} stands for IoU
+ * threshold {@code t} of 0.50, 0.55, ..., 0.95 ({@link #matched(int, int)} and {@link #ignored(int,
+ * int)} read them).
  *
  * @param dtScores score of each kept detection
- * @param dtMatched {@code [T][D]}: detection matched a ground truth at that threshold (pycocotools:
- *     {@code dtMatches != 0})
- * @param dtIgnored {@code [T][D]}: detection matched an ignored ground truth (crowd or outside the
- *     area range), or matched nothing and is itself outside the area range
+ * @param dtMatched per detection, bit t: matched a ground truth at threshold t (pycocotools: {@code
+ *     dtMatches[t, d] != 0})
+ * @param dtIgnored per detection, bit t: at threshold t the detection matched an ignored ground
+ *     truth (crowd or outside the area range), or matched nothing and is itself outside the area
+ *     range (pycocotools: {@code dtIgnore[t, d]})
  * @param gtIgnored per ground truth, in pycocotools' order (non-ignored first): crowd or outside
  *     the area range
  */
@@ -26,57 +29,55 @@ public record CocoImageEvaluation(
     int categoryId,
     CocoAreaRange areaRange,
     double[] dtScores,
-    boolean[][] dtMatched,
-    boolean[][] dtIgnored,
+    int[] dtMatched,
+    int[] dtIgnored,
     boolean[] gtIgnored)
     implements Serializable {
+
+  private static final int THRESHOLD_BITS = (1 << CocoParams.T) - 1;
 
   public CocoImageEvaluation {
     Objects.requireNonNull(areaRange, "areaRange");
     dtScores = dtScores.clone();
-    dtMatched = copyMatrix("dtMatched", dtMatched, dtScores.length);
-    dtIgnored = copyMatrix("dtIgnored", dtIgnored, dtScores.length);
+    dtMatched = dtMatched.clone();
+    dtIgnored = dtIgnored.clone();
     gtIgnored = gtIgnored.clone();
+    String what = "Cannot create evaluation of image " + imageId + ", category " + categoryId;
     if (dtScores.length > CocoParams.MAX_DETS_PER_IMAGE) {
       throw new IllegalArgumentException(
-          "Cannot create image evaluation for image "
-              + imageId
+          what
               + ": too many detections (expected at most "
               + CocoParams.MAX_DETS_PER_IMAGE
               + ", got "
               + dtScores.length
               + ")");
     }
-  }
-
-  private static boolean[][] copyMatrix(String name, boolean[][] matrix, int detections) {
-    if (matrix.length != CocoParams.T) {
+    if (dtMatched.length != dtScores.length || dtIgnored.length != dtScores.length) {
       throw new IllegalArgumentException(
-          "Cannot create image evaluation: "
-              + name
-              + " has the wrong number of IoU thresholds (expected "
-              + CocoParams.T
-              + ", got "
-              + matrix.length
-              + ")");
+          what
+              + ": flags do not match the scores (expected "
+              + dtScores.length
+              + " detections, got "
+              + dtMatched.length
+              + " matched and "
+              + dtIgnored.length
+              + " ignored)");
     }
-    boolean[][] copy = new boolean[matrix.length][];
-    for (int t = 0; t < matrix.length; t++) {
-      if (matrix[t].length != detections) {
+    for (int d = 0; d < dtScores.length; d++) {
+      if (((dtMatched[d] | dtIgnored[d]) & ~THRESHOLD_BITS) != 0) {
         throw new IllegalArgumentException(
-            "Cannot create image evaluation: "
-                + name
-                + "["
-                + t
-                + "] does not match dtScores (expected "
-                + detections
-                + " detections, got "
-                + matrix[t].length
+            what
+                + ": detection "
+                + d
+                + " has flags beyond the IoU thresholds (expected bits 0.."
+                + (CocoParams.T - 1)
+                + ", got matched "
+                + Integer.toBinaryString(dtMatched[d])
+                + ", ignored "
+                + Integer.toBinaryString(dtIgnored[d])
                 + ")");
       }
-      copy[t] = matrix[t].clone();
     }
-    return copy;
   }
 
   @Override
@@ -85,18 +86,28 @@ public record CocoImageEvaluation(
   }
 
   @Override
-  public boolean[][] dtMatched() {
-    return deepCopy(dtMatched);
+  public int[] dtMatched() {
+    return dtMatched.clone();
   }
 
   @Override
-  public boolean[][] dtIgnored() {
-    return deepCopy(dtIgnored);
+  public int[] dtIgnored() {
+    return dtIgnored.clone();
   }
 
   @Override
   public boolean[] gtIgnored() {
     return gtIgnored.clone();
+  }
+
+  /** Whether detection {@code detection} matched a ground truth at IoU threshold index t. */
+  public boolean matched(int threshold, int detection) {
+    return (dtMatched[detection] & (1 << threshold)) != 0;
+  }
+
+  /** Whether detection {@code detection} is ignored at IoU threshold index t. */
+  public boolean ignored(int threshold, int detection) {
+    return (dtIgnored[detection] & (1 << threshold)) != 0;
   }
 
   /** Number of kept detections, D. */
@@ -120,26 +131,18 @@ public record CocoImageEvaluation(
     return count;
   }
 
-  // Allocation-free reads for accumulation.
+  // Copy-free reads for accumulation.
 
   double score(int detection) {
     return dtScores[detection];
   }
 
-  boolean matched(int threshold, int detection) {
-    return dtMatched[threshold][detection];
+  int matchedMask(int detection) {
+    return dtMatched[detection];
   }
 
-  boolean ignored(int threshold, int detection) {
-    return dtIgnored[threshold][detection];
-  }
-
-  private static boolean[][] deepCopy(boolean[][] matrix) {
-    boolean[][] copy = new boolean[matrix.length][];
-    for (int i = 0; i < matrix.length; i++) {
-      copy[i] = matrix[i].clone();
-    }
-    return copy;
+  int ignoredMask(int detection) {
+    return dtIgnored[detection];
   }
 
   @Override
@@ -149,8 +152,8 @@ public record CocoImageEvaluation(
         && categoryId == that.categoryId
         && areaRange == that.areaRange
         && Arrays.equals(dtScores, that.dtScores)
-        && Arrays.deepEquals(dtMatched, that.dtMatched)
-        && Arrays.deepEquals(dtIgnored, that.dtIgnored)
+        && Arrays.equals(dtMatched, that.dtMatched)
+        && Arrays.equals(dtIgnored, that.dtIgnored)
         && Arrays.equals(gtIgnored, that.gtIgnored);
   }
 
@@ -158,8 +161,8 @@ public record CocoImageEvaluation(
   public int hashCode() {
     int hash = Objects.hash(imageId, categoryId, areaRange);
     hash = 31 * hash + Arrays.hashCode(dtScores);
-    hash = 31 * hash + Arrays.deepHashCode(dtMatched);
-    hash = 31 * hash + Arrays.deepHashCode(dtIgnored);
+    hash = 31 * hash + Arrays.hashCode(dtMatched);
+    hash = 31 * hash + Arrays.hashCode(dtIgnored);
     return 31 * hash + Arrays.hashCode(gtIgnored);
   }
 
@@ -174,9 +177,9 @@ public record CocoImageEvaluation(
         + ", dtScores="
         + Arrays.toString(dtScores)
         + ", dtMatched="
-        + Arrays.deepToString(dtMatched)
+        + Arrays.toString(dtMatched)
         + ", dtIgnored="
-        + Arrays.deepToString(dtIgnored)
+        + Arrays.toString(dtIgnored)
         + ", gtIgnored="
         + Arrays.toString(gtIgnored)
         + "]";

@@ -14,6 +14,8 @@ import java.util.List;
  * truth. A crowd region stays free after a match, so it absorbs any number of detections.
  */
 final class ImageMatcher {
+  private static final int ALL_THRESHOLDS = (1 << CocoParams.T) - 1;
+
   private ImageMatcher() {}
 
   static List<CocoImageEvaluation> evaluate(
@@ -52,22 +54,14 @@ final class ImageMatcher {
       for (int j = 0; j < g; j++) {
         gtIgnored[j] = ignoredInInputOrder[gtOrder[j]];
       }
-      boolean[][] matched = new boolean[CocoParams.T][d];
-      boolean[][] ignored = new boolean[CocoParams.T][d];
+      int[] matched = new int[d];
+      int[] ignored = new int[d];
       for (int t = 0; t < CocoParams.T; t++) {
-        match(
-            CocoParams.IOU_THRESHOLDS[t],
-            ious,
-            gtOrder,
-            gtIgnored,
-            gtCrowd,
-            gtId,
-            matched[t],
-            ignored[t]);
-        for (int i = 0; i < d; i++) {
-          if (!matched[t][i] && range.excludes(kept.areas[i])) {
-            ignored[t][i] = true;
-          }
+        match(t, ious, gtOrder, gtIgnored, gtCrowd, gtId, matched, ignored);
+      }
+      for (int i = 0; i < d; i++) {
+        if (range.excludes(kept.areas[i])) {
+          ignored[i] |= ~matched[i] & ALL_THRESHOLDS; // unmatched and outside the range
         }
       }
       out.add(
@@ -77,20 +71,24 @@ final class ImageMatcher {
     return out;
   }
 
-  /** One threshold of pycocotools' matching loop; gt indices are in {@code gtOrder} order. */
+  /**
+   * One threshold of pycocotools' matching loop, setting bit {@code t} of the detections' masks; gt
+   * indices are in {@code gtOrder} order.
+   */
   private static void match(
-      double threshold,
+      int t,
       double[][] ious,
       int[] gtOrder,
       boolean[] gtIgnored,
       boolean[] crowdInInputOrder,
       long[] idInInputOrder,
-      boolean[] matched,
-      boolean[] ignored) {
+      int[] matched,
+      int[] ignored) {
+    int bit = 1 << t;
     int g = gtOrder.length;
     boolean[] gtTaken = new boolean[g];
     for (int i = 0; i < ious.length; i++) {
-      double best = Math.min(threshold, CocoParams.MAX_IOU);
+      double best = Math.min(CocoParams.IOU_THRESHOLDS[t], CocoParams.MAX_IOU);
       int m = -1;
       for (int j = 0; j < g; j++) {
         if (gtTaken[j] && !crowdInInputOrder[gtOrder[j]]) {
@@ -109,9 +107,13 @@ final class ImageMatcher {
       if (m == -1) {
         continue;
       }
-      ignored[i] = gtIgnored[m];
+      if (gtIgnored[m]) {
+        ignored[i] |= bit;
+      }
       // pycocotools records the matched gt id and later tests it against 0
-      matched[i] = idInInputOrder[gtOrder[m]] != 0;
+      if (idInInputOrder[gtOrder[m]] != 0) {
+        matched[i] |= bit;
+      }
       gtTaken[m] = true;
     }
   }
