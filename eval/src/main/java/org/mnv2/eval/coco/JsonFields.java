@@ -36,7 +36,7 @@ final class JsonFields {
     if (value.isFloatingPointNumber()
         && value.doubleValue() == Math.rint(value.doubleValue())
         && Math.abs(value.doubleValue()) < 0x1p53) {
-      return (long) value.doubleValue(); // Python's json gives 42.0 == 42 the same dict key
+      return (long) value.doubleValue(); // pycocotools takes 42.0 for 42: equal dict keys
     }
     throw wrongType(field, "an integer", value);
   }
