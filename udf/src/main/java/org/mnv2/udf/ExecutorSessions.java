@@ -58,6 +58,15 @@ public final class ExecutorSessions {
     return new Lease(session, built[0]);
   }
 
+  /**
+   * Closes and forgets every session of this JVM (frees native memory between unrelated jobs in a
+   * long-lived driver; the next task rebuilds what it needs).
+   */
+  public static void closeAll() {
+    SESSIONS.values().forEach(OnnxSession::close);
+    SESSIONS.clear();
+  }
+
   /** Sessions built in this JVM so far. */
   public static int builtCount() {
     return BUILT.get();

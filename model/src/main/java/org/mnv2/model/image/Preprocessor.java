@@ -14,6 +14,7 @@ public final class Preprocessor {
   private final InputSpec spec;
   private final float[][] lut = new float[3][256];
   private final boolean antialias;
+  private final Resampler.Filter filter;
 
   public Preprocessor(InputSpec spec) {
     this.spec = spec;
@@ -24,7 +25,13 @@ public final class Preprocessor {
         lut[c][p] = (p * spec.scale() - mean[c]) / std[c];
       }
     }
-    this.antialias = spec.interpolation() == InputSpec.Interpolation.BILINEAR_ANTIALIAS;
+    this.antialias = spec.interpolation() != InputSpec.Interpolation.BILINEAR;
+    this.filter =
+        switch (spec.interpolation()) {
+          case BICUBIC_ANTIALIAS -> Resampler.Filter.BICUBIC;
+          case LANCZOS_ANTIALIAS -> Resampler.Filter.LANCZOS;
+          default -> Resampler.Filter.BILINEAR;
+        };
   }
 
   /** The spec this preprocessor follows. */
@@ -43,7 +50,7 @@ public final class Preprocessor {
     int nh = spec.height();
     switch (spec.resize()) {
       case STRETCH -> {
-        byte[] rgb = Resampler.resize(image.pixels(), w, h, nw, nh, 0, 0, nw, nh, antialias);
+        byte[] rgb = Resampler.resize(image.pixels(), w, h, nw, nh, 0, 0, nw, nh, filter, antialias);
         return new Prepared(
             rgb, new ImageGeometry(w, h, (double) nw / w, (double) nh / h, 0, 0));
       }
@@ -62,7 +69,7 @@ public final class Preprocessor {
         // torchvision CenterCrop: int(round((size - crop) / 2.0)), Python's half-to-even round.
         int left = (int) Math.rint((rw - nw) / 2.0);
         int top = (int) Math.rint((rh - nh) / 2.0);
-        byte[] rgb = Resampler.resize(image.pixels(), w, h, rw, rh, left, top, nw, nh, antialias);
+        byte[] rgb = Resampler.resize(image.pixels(), w, h, rw, rh, left, top, nw, nh, filter, antialias);
         return new Prepared(
             rgb, new ImageGeometry(w, h, (double) rw / w, (double) rh / h, -left, -top));
       }
@@ -76,7 +83,7 @@ public final class Preprocessor {
           left = (nw - rw) / 2;
           top = (nh - rh) / 2;
         }
-        byte[] resized = Resampler.resize(image.pixels(), w, h, rw, rh, 0, 0, rw, rh, antialias);
+        byte[] resized = Resampler.resize(image.pixels(), w, h, rw, rh, 0, 0, rw, rh, filter, antialias);
         byte[] rgb = new byte[nw * nh * 3];
         java.util.Arrays.fill(rgb, (byte) spec.letterboxPad());
         for (int y = 0; y < rh; y++) {

@@ -31,12 +31,79 @@ public final class Resampler {
       int cw,
       int ch,
       boolean antialias) {
+    return resize(src, sw, sh, dw, dh, x0, y0, cw, ch, Filter.BILINEAR, antialias);
+  }
+
+  /** Pillow's resampling filters: kernel and support (in input pixels at scale 1). */
+  public enum Filter {
+    BILINEAR(1.0),
+    BICUBIC(2.0),
+    LANCZOS(3.0);
+
+    final double support;
+
+    Filter(double support) {
+      this.support = support;
+    }
+
+    double weight(double x) {
+      switch (this) {
+        case BILINEAR:
+          {
+            double a = Math.abs(x);
+            return a < 1.0 ? 1.0 - a : 0.0;
+          }
+        case BICUBIC:
+          {
+            // Pillow's bicubic, a = -0.5
+            double a = -0.5;
+            double v = Math.abs(x);
+            if (v < 1.0) {
+              return ((a + 2.0) * v - (a + 3.0)) * v * v + 1;
+            }
+            if (v < 2.0) {
+              return (((v - 5) * v + 8) * v - 4) * a;
+            }
+            return 0.0;
+          }
+        default:
+          {
+            if (-3.0 <= x && x < 3.0) {
+              return sinc(x) * sinc(x / 3.0);
+            }
+            return 0.0;
+          }
+      }
+    }
+
+    private static double sinc(double x) {
+      if (x == 0.0) {
+        return 1.0;
+      }
+      x = x * Math.PI;
+      return Math.sin(x) / x;
+    }
+  }
+
+  /** As above with any of Pillow's filters. */
+  public static byte[] resize(
+      byte[] src,
+      int sw,
+      int sh,
+      int dw,
+      int dh,
+      int x0,
+      int y0,
+      int cw,
+      int ch,
+      Filter filter,
+      boolean antialias) {
     if (x0 < 0 || y0 < 0 || x0 + cw > dw || y0 + ch > dh) {
       throw new IllegalArgumentException(
           "window " + cw + "x" + ch + "+" + x0 + "+" + y0 + " outside " + dw + "x" + dh);
     }
-    Coefficients horizontal = Coefficients.of(sw, dw, x0, cw, antialias);
-    Coefficients vertical = Coefficients.of(sh, dh, y0, ch, antialias);
+    Coefficients horizontal = Coefficients.of(sw, dw, x0, cw, filter, antialias);
+    Coefficients vertical = Coefficients.of(sh, dh, y0, ch, filter, antialias);
     // Rows of the source that the vertical pass reads.
     int firstRow = vertical.bounds[0];
     int lastRow = vertical.bounds[(ch - 1) * 2] + vertical.bounds[(ch - 1) * 2 + 1];
@@ -117,10 +184,11 @@ public final class Resampler {
       this.weights = weights;
     }
 
-    static Coefficients of(int inSize, int outSize, int from, int n, boolean antialias) {
+    static Coefficients of(
+        int inSize, int outSize, int from, int n, Filter filter, boolean antialias) {
       double scale = (double) inSize / outSize;
       double filterScale = antialias ? Math.max(scale, 1.0) : 1.0;
-      double support = 1.0 * filterScale;
+      double support = filter.support * filterScale;
       int ksize = (int) Math.ceil(support) * 2 + 1;
       int[] bounds = new int[n * 2];
       int[] weights = new int[n * ksize];
@@ -140,7 +208,7 @@ public final class Resampler {
         xmax -= xmin;
         double ww = 0.0;
         for (int x = 0; x < xmax; x++) {
-          double w = triangle((x + xmin - center + 0.5) * ss);
+          double w = filter.weight((x + xmin - center + 0.5) * ss);
           k[x] = w;
           ww += w;
         }
@@ -153,11 +221,6 @@ public final class Resampler {
         bounds[i * 2 + 1] = xmax;
       }
       return new Coefficients(ksize, bounds, weights);
-    }
-
-    private static double triangle(double x) {
-      double a = Math.abs(x);
-      return a < 1.0 ? 1.0 - a : 0.0;
     }
   }
 }

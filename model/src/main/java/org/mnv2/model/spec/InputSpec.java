@@ -53,7 +53,11 @@ public record InputSpec(
     /** PIL / torchvision BILINEAR: triangle filter widened by the downscale factor. */
     BILINEAR_ANTIALIAS,
     /** OpenCV INTER_LINEAR style: plain 2x2 bilinear, no antialiasing. */
-    BILINEAR
+    BILINEAR,
+    /** PIL / torchvision BICUBIC (a = -0.5), antialiased. */
+    BICUBIC_ANTIALIAS,
+    /** PIL LANCZOS (3 lobes), antialiased. */
+    LANCZOS_ANTIALIAS
   }
 
   /** Where a letterboxed image sits in the padded canvas. */

@@ -24,20 +24,22 @@ class ResamplerTest {
   }
 
   @Test
-  void matchesPillowBilinearBitForBit() throws Exception {
+  void matchesPillowFiltersBitForBit() throws Exception {
     JsonNode cases;
-    try (InputStream in = getClass().getResourceAsStream("/pil-bilinear-golden.json")) {
+    try (InputStream in = getClass().getResourceAsStream("/pil-resize-golden.json")) {
       cases = new ObjectMapper().readTree(in);
     }
-    assertThat(cases.size()).isEqualTo(5);
+    assertThat(cases.size()).isEqualTo(15);
     for (JsonNode c : cases) {
       int sw = c.get("sw").asInt();
       int sh = c.get("sh").asInt();
       int dw = c.get("dw").asInt();
       int dh = c.get("dh").asInt();
       byte[] expected = Base64.getDecoder().decode(c.get("expected").asText());
-      byte[] actual = Resampler.resize(pattern(sw, sh), sw, sh, dw, dh, 0, 0, dw, dh, true);
-      assertThat(actual).as("%dx%d -> %dx%d", sw, sh, dw, dh).isEqualTo(expected);
+      Resampler.Filter filter = Resampler.Filter.valueOf(c.get("filter").asText());
+      byte[] actual =
+          Resampler.resize(pattern(sw, sh), sw, sh, dw, dh, 0, 0, dw, dh, filter, true);
+      assertThat(actual).as("%s %dx%d -> %dx%d", filter, sw, sh, dw, dh).isEqualTo(expected);
     }
   }
 

@@ -1,0 +1,66 @@
+package org.mnv2.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnv2.udf.ExecutorSessions;
+
+/**
+ * The real MobileNetV2 (ONNX Model Zoo, int8) on real ImageNet photos through the shipped spec
+ * {@code mobilenetv2-onnx-zoo}: top-1 must agree with the fixture's torchvision-preprocessed
+ * reference and with the ground truth as often as the acceptance criteria say.
+ */
+class ClassifyZooModelTest extends SparkTestBase {
+
+  @Test
+  void reproducesTorchvisionReferenceTop1(@TempDir Path out) {
+    Path images = fixture("imagenet/images");
+    Map<String, Fixtures.ImagenetLabel> labels =
+        Fixtures.imagenetLabels(fixture("imagenet/labels.csv"));
+    InferenceConf conf =
+        InferenceConf.of(
+                images.toString(),
+                out.toString(),
+                Fixtures.spec(
+                    "mobilenetv2-onnx-zoo", fixture("models/mobilenetv2-12-int8.onnx")))
+            .withBatching(8, 2);
+    ExecutorSessions.closeAll();
+
+    RunSummary summary = ClassifyJob.run(spark, conf);
+
+    assertThat(summary.images()).isEqualTo(17);
+    assertThat(summary.ok()).isEqualTo(17);
+    // 17 images, 2 per partition -> 9 partitions over local[2]: still one session in this JVM.
+    assertThat(summary.sessionsBuilt()).isEqualTo(1);
+    List<Row> rows =
+        spark
+            .read()
+            .parquet(out.resolve("predictions").toString())
+            .selectExpr(
+                "regexp_extract(image_uri, '[^/]+$', 0) AS file",
+                "predictions[0].class_index AS top1",
+                "predictions[0].label AS label",
+                "size(predictions) AS k")
+            .collectAsList();
+    List<String> disagreements = new java.util.ArrayList<>();
+    int agreeReference = 0;
+    int agreeTruth = 0;
+    for (Row r : rows) {
+      Fixtures.ImagenetLabel expected = labels.get(r.getString(0));
+      assertThat(expected).as("labels.csv row for %s", r.getString(0)).isNotNull();
+      assertThat(r.getInt(3)).as("top-k size").isEqualTo(5);
+      agreeReference += r.getInt(1) == expected.referenceTop1() ? 1 : 0;
+      if (r.getInt(1) != expected.referenceTop1()) {
+        disagreements.add(r.getString(0) + ": " + r.getInt(1) + " vs " + expected.referenceTop1());
+      }
+      agreeTruth += r.getInt(1) == expected.truth() ? 1 : 0;
+    }
+    assertThat(agreeReference).as("top-1 equal to reference_top1; differs on %s", disagreements).isGreaterThanOrEqualTo(16);
+    assertThat(agreeTruth).as("top-1 equal to ground truth").isGreaterThanOrEqualTo(11);
+  }
+}

@@ -1,0 +1,53 @@
+package org.mnv2.jobs;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * One local SparkSession per test class (UI off, loopback host), and the paths tests need: the
+ * project root and ../shared/fixtures (tests that need it skip with the missing path named).
+ */
+abstract class SparkTestBase {
+  protected static SparkSession spark;
+
+  @BeforeAll
+  static void startSpark() {
+    spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("mnv2-test")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", "4")
+            .getOrCreate();
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    if (spark != null) {
+      spark.stop();
+      spark = null;
+    }
+  }
+
+  /** The project root (surefire sets project.root). */
+  static Path projectRoot() {
+    return Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+  }
+
+  /** A path under ../shared/fixtures; skips the test when it is absent. */
+  static Path fixture(String relative) {
+    Path shared = Path.of(System.getProperty("shared.dir", "../shared")).toAbsolutePath().normalize();
+    Path path = shared.resolve("fixtures").resolve(relative);
+    assumeTrue(
+        Files.exists(path),
+        "needs the shared fixtures: " + path + " is missing (CI always has ../shared)");
+    return path;
+  }
+}
