@@ -4,12 +4,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.SerializableConfiguration;
 import org.mnv2.udf.InferenceTask;
 import org.mnv2.udf.InferenceTasks;
 import org.mnv2.udf.ModelHandle;
@@ -52,7 +55,10 @@ final class InferencePipeline {
     StageTimers timers = StageTimers.register(spark.sparkContext());
     StructType schema = Schemas.predictions(task.rows().columns());
     Dataset<Row> predictions =
-        images.rows().mapPartitions(runner(handle, task, runId, timers), Encoders.row(schema));
+        images
+            .rows()
+            .mapPartitions(
+                runner(handle, task, runId, timers, hadoopConf(spark)), Encoders.row(schema));
     String predictionsUri = output.child("predictions");
     LOG.info("Running {} on {} images with model {}", command, images.count(), conf.spec().name());
     predictions.write().mode(SaveMode.ErrorIfExists).parquet(predictionsUri);
@@ -67,6 +73,7 @@ final class InferencePipeline {
       }
     }
     Map<String, Long> stages = new LinkedHashMap<>();
+    stages.put("read", timers.readNanos().sum() / 1_000_000);
     stages.put("decode", timers.decodeNanos().sum() / 1_000_000);
     stages.put("preprocess", timers.preprocessNanos().sum() / 1_000_000);
     stages.put("inference", timers.inferenceNanos().sum() / 1_000_000);
@@ -99,8 +106,18 @@ final class InferencePipeline {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static PartitionRunner<?> runner(
-      ModelHandle handle, InferenceTask<?> task, String runId, StageTimers timers) {
-    return new PartitionRunner(handle, task, runId, timers);
+      ModelHandle handle,
+      InferenceTask<?> task,
+      String runId,
+      StageTimers timers,
+      Broadcast<SerializableConfiguration> hadoopConf) {
+    return new PartitionRunner(handle, task, runId, timers, hadoopConf);
+  }
+
+  /** The session's Hadoop configuration, broadcast for executors that read input files. */
+  static Broadcast<SerializableConfiguration> hadoopConf(SparkSession spark) {
+    return JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
   }
 
   /** Writes summary.json. */

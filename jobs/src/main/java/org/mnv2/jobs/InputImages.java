@@ -4,15 +4,20 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.mnv2.model.UsageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads image files as {@code (path, content)} rows with Spark's binaryFile source: a directory
- * (recursive), a glob, or a single file, on any Hadoop file system; images chosen by extension.
- * Partitions are sized by image count (binaryFile alone packs small files by bytes, which leaves
- * cores idle).
+ * Lists image files with Spark's binaryFile source (a directory read recursively, a glob, or a
+ * single file, on any Hadoop file system; images chosen by extension) and returns their paths as
+ * rows, partitioned by count. Executors read each file's bytes themselves (see {@link
+ * org.mnv2.udf.PartitionRunner}): reading content through binaryFile would drop zero-byte files
+ * (Spark skips empty splits, so they would get no row), fail the whole job on an unreadable file,
+ * pack small files into few partitions by bytes, and push every image through a shuffle to
+ * repartition it.
  */
 final class InputImages {
   private static final Logger LOG = LoggerFactory.getLogger(InputImages.class);
@@ -34,14 +39,16 @@ final class InputImages {
               .option("recursiveFileLookup", "true")
               .option("pathGlobFilter", IMAGE_GLOB)
               .load(uri)
-              .select("path", "content");
+              .select("path");
     } catch (Exception e) {
       if (e instanceof AnalysisException && e.getMessage().contains("does not exist")) {
         throw new UsageException("Cannot read input " + uri + ": no such file or directory");
       }
       throw new UsageException("Cannot read input " + uri + ": " + e.getMessage(), e);
     }
-    int count = files.inputFiles().length;
+    String[] paths = files.inputFiles();
+    java.util.Arrays.sort(paths);
+    int count = paths.length;
     if (count == 0) {
       throw new UsageException(
           "Cannot read input "
@@ -54,6 +61,12 @@ final class InputImages {
             Math.min(count, 2 * parallelism),
             (int) Math.ceil(count / (double) imagesPerPartition));
     LOG.info("Input {}: {} images in {} partitions", uri, count, partitions);
-    return new Images(files.repartition(partitions), count);
+    // parallelize slices the sorted list evenly by count, with no shuffle.
+    var rdd =
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .parallelize(java.util.Arrays.asList(paths), partitions)
+            .map(org.apache.spark.sql.RowFactory::create);
+    StructType schema = new StructType().add("path", DataTypes.StringType, false);
+    return new Images(spark.createDataFrame(rdd, schema), count);
   }
 }

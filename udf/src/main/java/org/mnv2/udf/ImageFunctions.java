@@ -67,7 +67,7 @@ public final class ImageFunctions {
       var session = ExecutorSessions.get(handle, device).session();
       R result;
       try {
-        result = new PartitionRunner<>(handle, task, "", null).runOne(session, content);
+        result = new PartitionRunner<>(handle, task, "", null, null).runOne(session, content);
       } catch (org.mnv2.model.image.ImageDecodeException e) {
         return null;
       }

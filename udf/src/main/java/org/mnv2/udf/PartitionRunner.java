@@ -1,12 +1,17 @@
 package org.mnv2.udf;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.mnv2.model.image.ImageDecodeException;
@@ -19,10 +24,12 @@ import org.mnv2.model.runtime.OnnxSession;
 import org.mnv2.model.runtime.Tensor;
 import org.mnv2.model.spec.InputSpec;
 import org.slf4j.Logger;
+import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.LoggerFactory;
 
 /**
- * The batched partition runner: streams a partition of {@code (path, content)} rows in batches:
+ * The batched partition runner: streams a partition of {@code (path)} rows (the file is read here
+ * through Hadoop) or {@code (path, content)} rows in batches:
  * decode, preprocess into one reusable direct buffer, one ONNX Runtime call per batch, postprocess,
  * rows. Every input row yields exactly one output row: an image that cannot be decoded becomes an
  * {@code error} row, and a batch that fails is retried image by image so one bad input never sinks
@@ -37,13 +44,23 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
   private final InferenceTask<R> task;
   private final String runId;
   private final StageTimers timers;
+  private final Broadcast<SerializableConfiguration> hadoopConf;
 
+  /**
+   * @param hadoopConf the Hadoop configuration for reading files named by one-column rows; null
+   *     when rows carry their content
+   */
   public PartitionRunner(
-      ModelHandle handle, InferenceTask<R> task, String runId, StageTimers timers) {
+      ModelHandle handle,
+      InferenceTask<R> task,
+      String runId,
+      StageTimers timers,
+      Broadcast<SerializableConfiguration> hadoopConf) {
     this.handle = handle;
     this.task = task;
     this.runId = runId;
     this.timers = timers;
+    this.hadoopConf = hadoopConf;
   }
 
   @Override
@@ -123,7 +140,21 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
         Row row = input.next();
         Item item = new Item(row.getString(0));
         items.add(item);
-        prepare(item, (byte[]) row.get(1));
+        byte[] content;
+        if (row.size() > 1) {
+          content = (byte[]) row.get(1);
+        } else {
+          long t0 = System.nanoTime();
+          try {
+            content = readFile(item.uri);
+          } catch (IOException | RuntimeException e) {
+            item.error = "Cannot read image: " + message(e);
+            continue;
+          } finally {
+            add(timers == null ? null : timers.readNanos(), t0);
+          }
+        }
+        prepare(item, content);
       }
       List<Item> good = new ArrayList<>(items.size());
       for (Item item : items) {
@@ -217,6 +248,14 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
         System.arraycopy(item.taskValues, 0, values, Schemas.COMMON.size(), taskColumns);
       }
       return RowFactory.create(values);
+    }
+  }
+
+  private byte[] readFile(String uri) throws IOException {
+    Path path = new Path(uri);
+    FileSystem fs = path.getFileSystem(hadoopConf.value().value());
+    try (InputStream in = fs.open(path)) {
+      return in.readAllBytes();
     }
   }
 

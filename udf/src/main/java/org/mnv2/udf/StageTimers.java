@@ -5,10 +5,11 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Where task time goes, summed over all tasks: decode, preprocess, inference, postprocess (CPU
- * nanoseconds of the task thread's wall clock), plus sessions built. Reported in summary.json.
+ * Where task time goes, summed over all tasks: read, decode, preprocess, inference, postprocess
+ * (nanoseconds of the task thread's wall clock), plus sessions built. Reported in summary.json.
  */
 public record StageTimers(
+    LongAccumulator readNanos,
     LongAccumulator decodeNanos,
     LongAccumulator preprocessNanos,
     LongAccumulator inferenceNanos,
@@ -19,6 +20,7 @@ public record StageTimers(
   /** Registers fresh accumulators on {@code sc}. */
   public static StageTimers register(SparkContext sc) {
     return new StageTimers(
+        sc.longAccumulator("mnv2.read.nanos"),
         sc.longAccumulator("mnv2.decode.nanos"),
         sc.longAccumulator("mnv2.preprocess.nanos"),
         sc.longAccumulator("mnv2.inference.nanos"),
