@@ -2,6 +2,9 @@ package org.mnv2.udf;
 
 import org.mnv2.model.UsageException;
 import org.mnv2.model.postprocess.ClassificationPostprocessor;
+import org.mnv2.model.postprocess.DetectionLimits;
+import org.mnv2.model.postprocess.DetectionPostprocessors;
+import org.mnv2.model.postprocess.SegmentationPostprocessor;
 import org.mnv2.model.spec.ModelSpec;
 
 /** Builds the {@link InferenceTask} of a spec. */
@@ -14,6 +17,14 @@ public final class InferenceTasks {
       case CLASSIFICATION:
         return new InferenceTask<>(
             new ClassificationPostprocessor(spec, options.topK()), new ClassificationRows());
+      case SEGMENTATION:
+        return new InferenceTask<>(
+            new SegmentationPostprocessor(spec), new SegmentationRows(spec.labels()));
+      case DETECTION:
+        return new InferenceTask<>(
+            DetectionPostprocessors.of(
+                spec, new DetectionLimits(options.scoreThreshold(), options.maxDetections())),
+            new DetectionRows());
       default:
         throw new UsageException(
             "Cannot run model " + spec.name() + ": task " + spec.task() + " is not supported yet");
