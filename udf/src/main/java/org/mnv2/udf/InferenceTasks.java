@@ -4,6 +4,7 @@ import org.mnv2.model.UsageException;
 import org.mnv2.model.postprocess.ClassificationPostprocessor;
 import org.mnv2.model.postprocess.DetectionLimits;
 import org.mnv2.model.postprocess.DetectionPostprocessors;
+import org.mnv2.model.postprocess.SegmentationPostprocessor;
 import org.mnv2.model.spec.ModelSpec;
 
 /** Builds the {@link InferenceTask} of a spec. */
@@ -16,6 +17,9 @@ public final class InferenceTasks {
       case CLASSIFICATION:
         return new InferenceTask<>(
             new ClassificationPostprocessor(spec, options.topK()), new ClassificationRows());
+      case SEGMENTATION:
+        return new InferenceTask<>(
+            new SegmentationPostprocessor(spec), new SegmentationRows(spec.labels()));
       case DETECTION:
         return new InferenceTask<>(
             DetectionPostprocessors.of(
