@@ -37,6 +37,15 @@ final class InferencePipeline {
   record Result(RunSummary summary, Dataset<Row> predictions, OutputLocation output) {}
 
   static Result run(SparkSession spark, InferenceConf conf, String command) {
+    return run(spark, conf, command, null);
+  }
+
+  /**
+   * Runs on {@code images} (e.g. the images of a VOC split), or on those under {@code conf.input()}
+   * when null.
+   */
+  static Result run(
+      SparkSession spark, InferenceConf conf, String command, InputImages.Images images) {
     long start = System.nanoTime();
     String runId = UUID.randomUUID().toString();
     OutputLocation output =
@@ -51,7 +60,9 @@ final class InferencePipeline {
             conf.intraOpThreads(),
             conf.batchSize(),
             conf.device());
-    InputImages.Images images = InputImages.read(spark, conf.input(), conf.imagesPerPartition());
+    if (images == null) {
+      images = InputImages.read(spark, conf.input(), conf.imagesPerPartition());
+    }
     StageTimers timers = StageTimers.register(spark.sparkContext());
     StructType schema = Schemas.predictions(task.rows().columns());
     Dataset<Row> predictions =

@@ -48,13 +48,22 @@ final class InputImages {
     }
     String[] paths = files.inputFiles();
     java.util.Arrays.sort(paths);
-    int count = paths.length;
-    if (count == 0) {
+    if (paths.length == 0) {
       throw new UsageException(
           "Cannot read input "
               + uri
               + ": no image files (expected .jpg, .jpeg, .png, .gif or .bmp files)");
     }
+    return of(spark, java.util.Arrays.asList(paths), imagesPerPartition, uri);
+  }
+
+  /**
+   * Rows for a list of image URIs already known to the driver (e.g. the images of a VOC split),
+   * partitioned by count like {@link #read}; {@code uri} names the input in the log.
+   */
+  static Images of(
+      SparkSession spark, java.util.List<String> paths, int imagesPerPartition, String uri) {
+    int count = paths.size();
     int parallelism = spark.sparkContext().defaultParallelism();
     int partitions =
         Math.max(
@@ -64,7 +73,7 @@ final class InputImages {
     // parallelize slices the sorted list evenly by count, with no shuffle.
     var rdd =
         org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
-            .parallelize(java.util.Arrays.asList(paths), partitions)
+            .parallelize(paths, partitions)
             .map(org.apache.spark.sql.RowFactory::create);
     StructType schema = new StructType().add("path", DataTypes.StringType, false);
     return new Images(spark.createDataFrame(rdd, schema), count);
