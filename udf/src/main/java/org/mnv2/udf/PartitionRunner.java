@@ -14,6 +14,7 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.mnv2.model.PipelineException;
 import org.mnv2.model.image.ImageDecodeException;
 import org.mnv2.model.image.ImageDecoder;
 import org.mnv2.model.image.ImageGeometry;
@@ -148,6 +149,10 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
           try {
             content = readFile(item.uri);
           } catch (IOException | RuntimeException e) {
+            if (StorageErrors.isUnreachable(e)) {
+              // The store, not this image: fail the task rather than write an error row per image.
+              throw new PipelineException("Cannot read image " + item.uri + ": " + message(e), e);
+            }
             item.error = "Cannot read image: " + message(e);
             continue;
           } finally {
