@@ -42,8 +42,7 @@ public final class ExecutorSessions {
             key,
             k -> {
               long start = System.nanoTime();
-              SessionOptions options =
-                  new SessionOptions(handle.options().intraOpThreads(), gpuDevice);
+              SessionOptions options = handle.options().onDevice(gpuDevice);
               OnnxSession s = OnnxSession.open(handle.spec(), handle.bytes().value(), options);
               int n = BUILT.incrementAndGet();
               built[0] = true;

@@ -3,7 +3,9 @@ package org.mnv2.udf;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.mnv2.model.UsageException;
@@ -13,6 +15,7 @@ import org.mnv2.model.runtime.SessionOptions;
 import org.mnv2.model.spec.ModelSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /**
  * Driver side of model distribution: read the ONNX bytes once, check the SHA-256 and the spec
@@ -37,6 +40,7 @@ public final class ModelHandles {
       int threads,
       int batchSize,
       DeviceMode device) {
+    DeviceSelection.checkGpuScheduled(device, spark.sparkContext().master(), sparkConf(spark));
     long start = System.nanoTime();
     byte[] bytes = read(spark, spec);
     String sha = sha256(bytes);
@@ -66,6 +70,14 @@ public final class ModelHandles {
         maxBatch);
     return new ModelHandle(
         spec, broadcast, sha, SessionOptions.cpu(threads), device, maxBatch);
+  }
+
+  private static Map<String, String> sparkConf(SparkSession spark) {
+    Map<String, String> conf = new HashMap<>();
+    for (Tuple2<String, String> entry : spark.sparkContext().getConf().getAll()) {
+      conf.put(entry._1(), entry._2());
+    }
+    return conf;
   }
 
   /** The model file's bytes, from any supported URI. */

@@ -55,6 +55,18 @@ public final class OnnxSession implements AutoCloseable {
       model.load(new ByteArrayInputStream(onnx), ortOptions);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
+      if (options.gpu()) {
+        throw new PipelineException(
+            "Cannot open model "
+                + spec.name()
+                + " on GPU "
+                + options.gpuDevice()
+                + ": "
+                + rootMessage(e)
+                + " (expected ONNX Runtime's CUDA build, a job jar packaged with -Pgpu, and CUDA"
+                + " and cuDNN on the executors; or use --device cpu)",
+            e);
+      }
       throw new PipelineException(
           "Cannot open model " + spec.name() + " (" + spec.uri() + "): " + e.getMessage(), e);
     }

@@ -18,6 +18,16 @@ public record SessionOptions(int intraOpThreads, int gpuDevice) implements Seria
     return new SessionOptions(threads, -1);
   }
 
+  /**
+   * These options on {@code device} (-1 = CPU, else a CUDA device id). A GPU session gets one
+   * intra-op thread whatever was asked: its CPU threads only run the few nodes the CUDA provider
+   * leaves to the CPU, and one session serves every task sharing that GPU, each task bringing its
+   * own calling thread; more threads per session would only contend with the tasks' decoding.
+   */
+  public SessionOptions onDevice(int device) {
+    return new SessionOptions(device >= 0 ? 1 : intraOpThreads, device);
+  }
+
   public boolean gpu() {
     return gpuDevice >= 0;
   }
