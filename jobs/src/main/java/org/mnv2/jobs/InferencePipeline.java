@@ -51,6 +51,7 @@ final class InferencePipeline {
     OutputLocation output =
         new OutputLocation(conf.output(), spark.sparkContext().hadoopConfiguration());
     output.prepare(conf.mode());
+    OutputCommitters.configure(spark, output.uri());
     InferenceTask<?> task = InferenceTasks.forSpec(conf.spec(), conf.taskOptions());
     ModelHandle handle =
         ModelHandles.prepare(
