@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
     description = "Batch inference with MobileNetV2-family ONNX models on Spark.",
     subcommands = {
       ClassifyCommand.class,
+      DetectCommand.class,
+      EvalCocoCommand.class,
+      SegmentCommand.class,
+      EvalVocCommand.class,
       SynthCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
