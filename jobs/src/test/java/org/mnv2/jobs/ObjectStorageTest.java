@@ -1,0 +1,118 @@
+package org.mnv2.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnv2.model.spec.ModelSpec;
+
+/**
+ * Jobs from {@code s3a://} to {@code s3a://} against the loopback S3 server: the same rows as the
+ * local-file run, Parquet committed by the S3A magic committer, and the model read once, by the
+ * driver.
+ */
+@Tag("s3")
+class ObjectStorageTest extends SparkTestBase {
+  private static final String MODEL_KEY = "models/mobilenetv2-12-int8.onnx";
+  @TempDir static Path dir;
+  private static LocalS3 s3;
+
+  @BeforeAll
+  static void startS3() throws IOException {
+    Path images = fixture("imagenet/images");
+    Path model = fixture("models/mobilenetv2-12-int8.onnx");
+    s3 = LocalS3.start(dir.resolve("s3"), "test-secret-not-a-real-one", "data", "out");
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    s3.configure(conf);
+    FileSystem fs = FileSystem.get(java.net.URI.create("s3a://data/"), conf);
+    fs.copyFromLocalFile(
+        new org.apache.hadoop.fs.Path(images.toUri()),
+        new org.apache.hadoop.fs.Path("s3a://data/imagenet/images"));
+    fs.copyFromLocalFile(
+        new org.apache.hadoop.fs.Path(model.toUri()),
+        new org.apache.hadoop.fs.Path("s3a://data/" + MODEL_KEY));
+  }
+
+  @AfterAll
+  static void stopS3() {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @Test
+  void classifiesFromS3ToS3AsFromLocalFiles() throws IOException {
+    ModelSpec local =
+        Fixtures.spec("mobilenetv2-onnx-zoo", fixture("models/mobilenetv2-12-int8.onnx"));
+    RunSummary fromFiles =
+        ClassifyJob.run(
+            spark,
+            InferenceConf.of(
+                    fixture("imagenet/images").toString(), dir.resolve("local").toString(), local)
+                .withBatching(8, 4));
+    int requestsBefore = s3.link().requests().size();
+
+    RunSummary fromS3 =
+        ClassifyJob.run(
+            spark,
+            InferenceConf.of(
+                    "s3a://data/imagenet/images",
+                    "s3a://out/classify",
+                    local.withUri("s3a://data/" + MODEL_KEY))
+                .withBatching(8, 4));
+
+    assertThat(fromS3.images()).isEqualTo(17);
+    assertThat(fromS3.ok()).isEqualTo(fromFiles.ok()).isEqualTo(17);
+    assertThat(rows("s3a://out/classify/predictions"))
+        .as("rows from s3a:// against rows from local files")
+        .containsExactlyElementsOf(rows(dir.resolve("local/predictions").toString()));
+    assertThat(successMarker("s3a://out/classify/predictions").path("committer").asText())
+        .as("committer named in _SUCCESS")
+        .isEqualTo("magic");
+    List<String> modelReads =
+        s3.link().requests().subList(requestsBefore, s3.link().requests().size()).stream()
+            .filter(r -> r.startsWith("GET /data/" + MODEL_KEY))
+            .toList();
+    assertThat(modelReads).as("GETs of the model object (the driver's one read)").hasSize(1);
+    assertThat(json("s3a://out/classify/summary.json").path("images").asLong()).isEqualTo(17);
+  }
+
+  /** Predictions by file name, with every column that does not name the run or the location. */
+  static List<String> rows(String predictions) {
+    return spark
+        .read()
+        .parquet(predictions)
+        .selectExpr("regexp_extract(image_uri, '[^/]+$', 0) AS file", "*")
+        .drop("image_uri", "run_id")
+        .selectExpr("file", "to_json(struct(*)) AS rest")
+        .orderBy("file")
+        .collectAsList()
+        .stream()
+        .map((Row r) -> r.getString(0) + " " + r.getString(1))
+        .toList();
+  }
+
+  static JsonNode successMarker(String dir) throws IOException {
+    return json(dir + "/_SUCCESS");
+  }
+
+  static JsonNode json(String uri) throws IOException {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
+    try (InputStream in =
+        path.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(path)) {
+      return new ObjectMapper().readTree(in);
+    }
+  }
+}
