@@ -64,5 +64,4 @@ final class ClassifyCommand implements Callable<Integer> {
               + ")");
     }
   }
-
 }

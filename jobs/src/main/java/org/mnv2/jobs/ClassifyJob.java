@@ -74,7 +74,11 @@ public final class ClassifyJob {
     Row r =
         joined
             .select(
-                when(element_at(col("predictions"), 1).getField("class_index").equalTo(col("truth")), 1)
+                when(
+                        element_at(col("predictions"), 1)
+                            .getField("class_index")
+                            .equalTo(col("truth")),
+                        1)
                     .otherwise(0)
                     .as("top1"),
                 when(expr("exists(slice(predictions, 1, 5), p -> p.class_index = truth)"), 1)

@@ -59,7 +59,9 @@ final class DemoCommand implements Callable<Integer> {
       lines.add(
           String.format(
               "  accuracy on the labelled set: top-1 %.3f, top-5 %.3f (%s images)",
-              c.metrics().get("top1"), c.metrics().get("top5"), c.metrics().get("labelled_images")));
+              c.metrics().get("top1"),
+              c.metrics().get("top5"),
+              c.metrics().get("labelled_images")));
     } finally {
       spark.stop();
     }

@@ -40,25 +40,57 @@ public record InferenceConf(
 
   public InferenceConf withMode(OutputMode newMode) {
     return new InferenceConf(
-        input, output, newMode, spec, batchSize, imagesPerPartition, intraOpThreads, device,
-        taskOptions, labelsUri);
+        input,
+        output,
+        newMode,
+        spec,
+        batchSize,
+        imagesPerPartition,
+        intraOpThreads,
+        device,
+        taskOptions,
+        labelsUri);
   }
 
   public InferenceConf withSpec(ModelSpec newSpec) {
     return new InferenceConf(
-        input, output, mode, newSpec, batchSize, imagesPerPartition, intraOpThreads, device,
-        taskOptions, labelsUri);
+        input,
+        output,
+        mode,
+        newSpec,
+        batchSize,
+        imagesPerPartition,
+        intraOpThreads,
+        device,
+        taskOptions,
+        labelsUri);
   }
 
   public InferenceConf withLabels(String uri) {
     return new InferenceConf(
-        input, output, mode, spec, batchSize, imagesPerPartition, intraOpThreads, device,
-        taskOptions, uri);
+        input,
+        output,
+        mode,
+        spec,
+        batchSize,
+        imagesPerPartition,
+        intraOpThreads,
+        device,
+        taskOptions,
+        uri);
   }
 
   public InferenceConf withBatching(int batch, int perPartition) {
     return new InferenceConf(
-        input, output, mode, spec, batch, perPartition, intraOpThreads, device, taskOptions,
+        input,
+        output,
+        mode,
+        spec,
+        batch,
+        perPartition,
+        intraOpThreads,
+        device,
+        taskOptions,
         labelsUri);
   }
 }

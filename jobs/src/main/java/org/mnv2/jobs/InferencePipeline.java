@@ -24,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The path every inference command shares: check and broadcast the model, read the images,
- * run the batched partition runner, write {@code predictions/} as Parquet through Spark's commit
- * protocol, count what was written, and describe the run.
+ * The path every inference command shares: check and broadcast the model, read the images, run the
+ * batched partition runner, write {@code predictions/} as Parquet through Spark's commit protocol,
+ * count what was written, and describe the run.
  */
 final class InferencePipeline {
   private static final Logger LOG = LoggerFactory.getLogger(InferencePipeline.class);
@@ -55,12 +55,7 @@ final class InferencePipeline {
     InferenceTask<?> task = InferenceTasks.forSpec(conf.spec(), conf.taskOptions());
     ModelHandle handle =
         ModelHandles.prepare(
-            spark,
-            conf.spec(),
-            task,
-            conf.intraOpThreads(),
-            conf.batchSize(),
-            conf.device());
+            spark, conf.spec(), task, conf.intraOpThreads(), conf.batchSize(), conf.device());
     if (images == null) {
       images = InputImages.read(spark, conf.input(), conf.imagesPerPartition());
     }

@@ -21,8 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class InputImages {
   private static final Logger LOG = LoggerFactory.getLogger(InputImages.class);
-  static final String IMAGE_GLOB =
-      "*.{jpg,jpeg,png,gif,bmp,JPG,JPEG,PNG,GIF,BMP,Jpg,Jpeg,Png}";
+  static final String IMAGE_GLOB = "*.{jpg,jpeg,png,gif,bmp,JPG,JPEG,PNG,GIF,BMP,Jpg,Jpeg,Png}";
 
   private InputImages() {}
 
@@ -67,8 +66,7 @@ final class InputImages {
     int parallelism = spark.sparkContext().defaultParallelism();
     int partitions =
         Math.max(
-            Math.min(count, 2 * parallelism),
-            (int) Math.ceil(count / (double) imagesPerPartition));
+            Math.min(count, 2 * parallelism), (int) Math.ceil(count / (double) imagesPerPartition));
     LOG.info("Input {}: {} images in {} partitions", uri, count, partitions);
     // parallelize slices the sorted list evenly by count, with no shuffle.
     var rdd =

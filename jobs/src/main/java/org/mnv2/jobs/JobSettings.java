@@ -27,6 +27,7 @@ public final class JobSettings {
   public static final int TOP_K_DEFAULT = 5;
   public static final String IMAGES_PER_PARTITION = "mnv2.images-per-partition";
   public static final int IMAGES_PER_PARTITION_DEFAULT = 128;
+
   /** ONNX Runtime intra-op threads per task; default spark.task.cpus. */
   public static final String INTRA_OP_THREADS = "mnv2.intra-op-threads";
 

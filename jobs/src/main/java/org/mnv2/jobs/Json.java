@@ -1,8 +1,8 @@
 package org.mnv2.jobs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 /** The one JSON writer of the jobs (summary.json, metrics.json). */
 final class Json {

@@ -6,9 +6,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command line behind {@code scripts/pipeline} and every job's {@code main}: one subcommand
- * per job. Exit codes: 0 success, 1 job failure, 2 usage error (one line on stderr, before any
- * Spark work where the mistake is visible from the arguments).
+ * The command line behind {@code scripts/pipeline} and every job's {@code main}: one subcommand per
+ * job. Exit codes: 0 success, 1 job failure, 2 usage error (one line on stderr, before any Spark
+ * work where the mistake is visible from the arguments).
  */
 @Command(
     name = "pipeline",

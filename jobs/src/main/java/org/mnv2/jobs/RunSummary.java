@@ -56,7 +56,18 @@ public record RunSummary(
     Map<String, Object> all = new LinkedHashMap<>(metrics);
     all.putAll(more);
     return new RunSummary(
-        runId, command, model, master, output, images, ok, errors, wallSeconds, imagesPerSecond,
-        sessionsBuilt, stageMillis, all);
+        runId,
+        command,
+        model,
+        master,
+        output,
+        images,
+        ok,
+        errors,
+        wallSeconds,
+        imagesPerSecond,
+        sessionsBuilt,
+        stageMillis,
+        all);
   }
 }

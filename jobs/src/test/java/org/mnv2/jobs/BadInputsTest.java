@@ -2,13 +2,13 @@ package org.mnv2.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
-import java.awt.color.ColorSpace;
-import java.awt.Transparency;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +40,8 @@ class BadInputsTest extends SparkTestBase {
     Files.write(in.resolve("truncated.jpg"), java.util.Arrays.copyOf(cat, cat.length * 2 / 5));
     Files.writeString(in.resolve("notes.jpg"), "this is a text file, not a JPEG\n");
     Files.write(in.resolve("upright.jpg"), jpeg(upright));
-    Files.write(in.resolve("rotated.jpg"), withExifOrientation(jpeg(rotateCounterClockwise(upright)), 6));
+    Files.write(
+        in.resolve("rotated.jpg"), withExifOrientation(jpeg(rotateCounterClockwise(upright)), 6));
     Files.write(in.resolve("grey.jpg"), jpeg(grey(upright)));
     Files.write(in.resolve("sixteen.png"), png16(upright));
     Files.write(in.resolve("cmyk.jpg"), cmykJpeg(upright));
@@ -77,7 +78,8 @@ class BadInputsTest extends SparkTestBase {
       assertThat(rows.get(bad).isNullAt(5)).as(bad + " has no predictions").isTrue();
     }
     int catClass = rows.get("cat.jpg").getInt(5);
-    for (String good : List.of("upright.jpg", "rotated.jpg", "grey.jpg", "sixteen.png", "cmyk.jpg")) {
+    for (String good :
+        List.of("upright.jpg", "rotated.jpg", "grey.jpg", "sixteen.png", "cmyk.jpg")) {
       Row r = rows.get(good);
       assertThat(r.getString(1)).as(good + " status (error: %s)", r.getString(2)).isEqualTo("ok");
       // Original (upright) size: EXIF orientation was applied before anything else.
@@ -154,8 +156,8 @@ class BadInputsTest extends SparkTestBase {
   }
 
   /**
-   * A CMYK JPEG (Adobe APP14, inverted CMYK as Photoshop writes it) made with TwelveMonkeys'
-   * writer from a naive RGB to CMYK conversion.
+   * A CMYK JPEG (Adobe APP14, inverted CMYK as Photoshop writes it) made with TwelveMonkeys' writer
+   * from a naive RGB to CMYK conversion.
    */
   static byte[] cmykJpeg(BufferedImage src) throws IOException {
     int w = src.getWidth();
@@ -188,10 +190,32 @@ class BadInputsTest extends SparkTestBase {
   /** Inserts an EXIF APP1 segment holding only the orientation tag right after SOI. */
   static byte[] withExifOrientation(byte[] jpeg, int orientation) {
     byte[] tiff = {
-      'M', 'M', 0, 42, 0, 0, 0, 8, // big-endian TIFF header, IFD0 at offset 8
-      0, 1, // one entry
-      0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, // Orientation, SHORT, 1 value
-      0, 0, 0, 0 // no next IFD
+      'M',
+      'M',
+      0,
+      42,
+      0,
+      0,
+      0,
+      8, // big-endian TIFF header, IFD0 at offset 8
+      0,
+      1, // one entry
+      0x01,
+      0x12,
+      0,
+      3,
+      0,
+      0,
+      0,
+      1,
+      0,
+      (byte) orientation,
+      0,
+      0, // Orientation, SHORT, 1 value
+      0,
+      0,
+      0,
+      0 // no next IFD
     };
     int length = 2 + 6 + tiff.length;
     ByteArrayOutputStream out = new ByteArrayOutputStream();

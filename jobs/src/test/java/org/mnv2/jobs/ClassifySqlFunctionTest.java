@@ -23,15 +23,22 @@ class ClassifySqlFunctionTest extends SparkTestBase {
     SynthGenerator.generate(data, 12, 77);
     ModelSpec spec = Fixtures.spec("synth-mobilenetv2", null);
     ClassifyJob.run(
-        spark, InferenceConf.of(data.resolve("images").toString(), dir.resolve("out").toString(), spec));
+        spark,
+        InferenceConf.of(data.resolve("images").toString(), dir.resolve("out").toString(), spec));
     Map<String, Integer> jobTop1 =
-        spark.read().parquet(dir.resolve("out/predictions").toString())
+        spark
+            .read()
+            .parquet(dir.resolve("out/predictions").toString())
             .selectExpr("regexp_extract(image_uri, '[^/]+$', 0)", "predictions[0].class_index")
-            .collectAsList().stream()
+            .collectAsList()
+            .stream()
             .collect(Collectors.toMap(r -> r.getString(0), r -> r.getInt(1)));
 
     String name = ImageFunctions.register(spark, spec, TaskOptions.defaults());
-    spark.read().format("binaryFile").load(data.resolve("images").toString())
+    spark
+        .read()
+        .format("binaryFile")
+        .load(data.resolve("images").toString())
         .createOrReplaceTempView("images");
     List<Row> rows =
         spark
@@ -45,10 +52,13 @@ class ClassifySqlFunctionTest extends SparkTestBase {
     for (Row r : rows) {
       List<Row> predictions = r.getList(1);
       assertThat(predictions).as(r.getString(0)).hasSize(5);
-      assertThat(predictions.get(0).getInt(0)).as(r.getString(0)).isEqualTo(jobTop1.get(r.getString(0)));
+      assertThat(predictions.get(0).getInt(0))
+          .as(r.getString(0))
+          .isEqualTo(jobTop1.get(r.getString(0)));
       assertThat(predictions.get(0).getString(1)).isNotBlank();
     }
-    assertThat(spark.sql("SELECT classify_image(CAST('not an image' AS BINARY))").first().isNullAt(0))
+    assertThat(
+            spark.sql("SELECT classify_image(CAST('not an image' AS BINARY))").first().isNullAt(0))
         .as("an undecodable image gives NULL")
         .isTrue();
   }

@@ -26,8 +26,7 @@ class ClassifyZooModelTest extends SparkTestBase {
         InferenceConf.of(
                 images.toString(),
                 out.toString(),
-                Fixtures.spec(
-                    "mobilenetv2-onnx-zoo", fixture("models/mobilenetv2-12-int8.onnx")))
+                Fixtures.spec("mobilenetv2-onnx-zoo", fixture("models/mobilenetv2-12-int8.onnx")))
             .withBatching(8, 2);
     ExecutorSessions.closeAll();
 
@@ -60,7 +59,9 @@ class ClassifyZooModelTest extends SparkTestBase {
       }
       agreeTruth += r.getInt(1) == expected.truth() ? 1 : 0;
     }
-    assertThat(agreeReference).as("top-1 equal to reference_top1; differs on %s", disagreements).isGreaterThanOrEqualTo(16);
+    assertThat(agreeReference)
+        .as("top-1 equal to reference_top1; differs on %s", disagreements)
+        .isGreaterThanOrEqualTo(16);
     assertThat(agreeTruth).as("top-1 equal to ground truth").isGreaterThanOrEqualTo(11);
   }
 }

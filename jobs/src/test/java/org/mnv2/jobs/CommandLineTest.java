@@ -36,7 +36,8 @@ class CommandLineTest {
 
   @Test
   void unknownOption() {
-    int code = PipelineCli.execute(new String[] {"classify", "--input", "x", "--output", "y", "--bogus"});
+    int code =
+        PipelineCli.execute(new String[] {"classify", "--input", "x", "--output", "y", "--bogus"});
     assertThat(code).isEqualTo(2);
     assertThat(stderr()).isEqualTo("error: Unknown option: '--bogus' (see --help)");
   }
@@ -87,7 +88,8 @@ class CommandLineTest {
         PipelineCli.execute(
             new String[] {"classify", "--input", "x", "--output", "y", "--mode", "append"});
     assertThat(code).isEqualTo(2);
-    assertThat(stderr()).isEqualTo("error: Cannot use --mode 'append' (expected error or overwrite)");
+    assertThat(stderr())
+        .isEqualTo("error: Cannot use --mode 'append' (expected error or overwrite)");
   }
 
   @Test

@@ -43,7 +43,8 @@ abstract class SparkTestBase {
 
   /** A path under ../shared/fixtures; skips the test when it is absent. */
   static Path fixture(String relative) {
-    Path shared = Path.of(System.getProperty("shared.dir", "../shared")).toAbsolutePath().normalize();
+    Path shared =
+        Path.of(System.getProperty("shared.dir", "../shared")).toAbsolutePath().normalize();
     Path path = shared.resolve("fixtures").resolve(relative);
     assumeTrue(
         Files.exists(path),

@@ -63,7 +63,9 @@ class SynthClassifierTest extends SparkTestBase {
     for (JsonNode image : golden.get("images")) {
       String name = Path.of(image.get("file").asText()).getFileName().toString();
       RgbImage rgb = ImageDecoder.decode(Files.readAllBytes(images.resolve(name)));
-      assertThat(sha256(rgb.pixels())).as("decoded " + name).isEqualTo(image.get("decoded_rgb_sha256").asText());
+      assertThat(sha256(rgb.pixels()))
+          .as("decoded " + name)
+          .isEqualTo(image.get("decoded_rgb_sha256").asText());
       assertThat(sha256(pre.prepare(rgb).rgb()))
           .as("resized " + name)
           .isEqualTo(image.get("resized_rgb_sha256").asText());
@@ -121,7 +123,9 @@ class SynthClassifierTest extends SparkTestBase {
     assertThat(spark.read().parquet(dir.resolve("out/predictions").toString()).inputFiles())
         .as("one Parquet file per partition")
         .hasSize(8);
-    assertThat((Double) summary.metrics().get("top1")).as("held-out top-1").isGreaterThanOrEqualTo(0.95);
+    assertThat((Double) summary.metrics().get("top1"))
+        .as("held-out top-1")
+        .isGreaterThanOrEqualTo(0.95);
   }
 
   static String sha256(byte[] bytes) throws Exception {

@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The executor JVM's ONNX Runtime sessions: one per model (by SHA-256) and device, built lazily from
- * the broadcast bytes by the first task that needs it and shared by every later task, never per
- * task or per partition. Sessions live until the JVM exits.
+ * The executor JVM's ONNX Runtime sessions: one per model (by SHA-256) and device, built lazily
+ * from the broadcast bytes by the first task that needs it and shared by every later task, never
+ * per task or per partition. Sessions live until the JVM exits.
  */
 public final class ExecutorSessions {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorSessions.class);

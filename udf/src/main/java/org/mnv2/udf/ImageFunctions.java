@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * Spark SQL functions over a binary image column, for ad-hoc queries: {@code
  * classify_image(content)}, {@code detect_objects(content)}, {@code segment_image(content)}. They
  * return the task's own column (its struct when a task has several columns) and null for an image
- * that cannot be decoded. They share the jobs' code path (the executor's one session per model,
- * the same preprocessing and postprocessing), one image per call.
+ * that cannot be decoded. They share the jobs' code path (the executor's one session per model, the
+ * same preprocessing and postprocessing), one image per call.
  */
 public final class ImageFunctions {
   private static final Logger LOG = LoggerFactory.getLogger(ImageFunctions.class);
@@ -75,5 +75,4 @@ public final class ImageFunctions {
       return single ? values[0] : RowFactory.create(values);
     }
   }
-
 }

@@ -68,8 +68,7 @@ public final class ModelHandles {
         sha,
         (System.nanoTime() - start) / 1_000_000,
         maxBatch);
-    return new ModelHandle(
-        spec, broadcast, sha, SessionOptions.cpu(threads), device, maxBatch);
+    return new ModelHandle(spec, broadcast, sha, SessionOptions.cpu(threads), device, maxBatch);
   }
 
   private static Map<String, String> sparkConf(SparkSession spark) {

@@ -14,6 +14,7 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.SerializableConfiguration;
 import org.mnv2.model.PipelineException;
 import org.mnv2.model.image.ImageDecodeException;
 import org.mnv2.model.image.ImageDecoder;
@@ -25,16 +26,14 @@ import org.mnv2.model.runtime.OnnxSession;
 import org.mnv2.model.runtime.Tensor;
 import org.mnv2.model.spec.InputSpec;
 import org.slf4j.Logger;
-import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.LoggerFactory;
 
 /**
  * The batched partition runner: streams a partition of {@code (path)} rows (the file is read here
- * through Hadoop) or {@code (path, content)} rows in batches:
- * decode, preprocess into one reusable direct buffer, one ONNX Runtime call per batch, postprocess,
- * rows. Every input row yields exactly one output row: an image that cannot be decoded becomes an
- * {@code error} row, and a batch that fails is retried image by image so one bad input never sinks
- * its neighbours.
+ * through Hadoop) or {@code (path, content)} rows in batches: decode, preprocess into one reusable
+ * direct buffer, one ONNX Runtime call per batch, postprocess, rows. Every input row yields exactly
+ * one output row: an image that cannot be decoded becomes an {@code error} row, and a batch that
+ * fails is retried image by image so one bad input never sinks its neighbours.
  *
  * @param <R> the task's per-image result
  */

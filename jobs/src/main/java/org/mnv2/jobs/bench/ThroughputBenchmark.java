@@ -131,7 +131,8 @@ public final class ThroughputBenchmark implements java.util.concurrent.Callable<
     System.out.printf(Locale.ROOT, "(a) inference only:        %8.1f images/s%n", inferenceOnly);
     System.out.printf(
         Locale.ROOT, "(b) pipeline files->Parquet: %8.1f images/s%n", p.imagesPerSecond());
-    System.out.printf(Locale.ROOT, "(b)/(a):                   %8.2f%n", p.imagesPerSecond() / inferenceOnly);
+    System.out.printf(
+        Locale.ROOT, "(b)/(a):                   %8.2f%n", p.imagesPerSecond() / inferenceOnly);
     long total = p.stageMillis().values().stream().mapToLong(Long::longValue).sum();
     System.out.printf(
         Locale.ROOT,
@@ -219,10 +220,12 @@ public final class ThroughputBenchmark implements java.util.concurrent.Callable<
         BufferedImage src = ImageIO.read(f.toFile());
         BufferedImage big = new BufferedImage(640, 480, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = big.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setRenderingHint(
+            RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.drawImage(src, 0, 0, 640, 480, null);
         g.dispose();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(dir.resolve(f.getFileName()).toFile())) {
+        try (ImageOutputStream out =
+            ImageIO.createImageOutputStream(dir.resolve(f.getFileName()).toFile())) {
           writer.setOutput(out);
           writer.write(null, new IIOImage(big, null, null), param);
         }

@@ -3,8 +3,8 @@ package org.mnv2.model.image;
 import java.io.Serializable;
 
 /**
- * How an original image maps onto the network input: network = original * scale + offset, per
- * axis. Postprocessing inverts it to put boxes and masks back in original pixels.
+ * How an original image maps onto the network input: network = original * scale + offset, per axis.
+ * Postprocessing inverts it to put boxes and masks back in original pixels.
  */
 public record ImageGeometry(
     int originalWidth,

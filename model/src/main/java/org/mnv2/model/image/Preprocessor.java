@@ -50,9 +50,9 @@ public final class Preprocessor {
     int nh = spec.height();
     switch (spec.resize()) {
       case STRETCH -> {
-        byte[] rgb = Resampler.resize(image.pixels(), w, h, nw, nh, 0, 0, nw, nh, filter, antialias);
-        return new Prepared(
-            rgb, new ImageGeometry(w, h, (double) nw / w, (double) nh / h, 0, 0));
+        byte[] rgb =
+            Resampler.resize(image.pixels(), w, h, nw, nh, 0, 0, nw, nh, filter, antialias);
+        return new Prepared(rgb, new ImageGeometry(w, h, (double) nw / w, (double) nh / h, 0, 0));
       }
       case CENTER_CROP -> {
         int s = spec.resizeShorter();
@@ -69,7 +69,8 @@ public final class Preprocessor {
         // torchvision CenterCrop: int(round((size - crop) / 2.0)), Python's half-to-even round.
         int left = (int) Math.rint((rw - nw) / 2.0);
         int top = (int) Math.rint((rh - nh) / 2.0);
-        byte[] rgb = Resampler.resize(image.pixels(), w, h, rw, rh, left, top, nw, nh, filter, antialias);
+        byte[] rgb =
+            Resampler.resize(image.pixels(), w, h, rw, rh, left, top, nw, nh, filter, antialias);
         return new Prepared(
             rgb, new ImageGeometry(w, h, (double) rw / w, (double) rh / h, -left, -top));
       }
@@ -83,7 +84,8 @@ public final class Preprocessor {
           left = (nw - rw) / 2;
           top = (nh - rh) / 2;
         }
-        byte[] resized = Resampler.resize(image.pixels(), w, h, rw, rh, 0, 0, rw, rh, filter, antialias);
+        byte[] resized =
+            Resampler.resize(image.pixels(), w, h, rw, rh, 0, 0, rw, rh, filter, antialias);
         byte[] rgb = new byte[nw * nh * 3];
         java.util.Arrays.fill(rgb, (byte) spec.letterboxPad());
         for (int y = 0; y < rh; y++) {
@@ -95,7 +97,9 @@ public final class Preprocessor {
     }
   }
 
-  /** Writes a prepared image as float32 tensor values at image slot {@code index} of {@code out}. */
+  /**
+   * Writes a prepared image as float32 tensor values at image slot {@code index} of {@code out}.
+   */
   public void writeFloats(byte[] rgb, FloatBuffer out, int index) {
     int hw = spec.width() * spec.height();
     int base = index * hw * 3;

@@ -8,8 +8,8 @@ package org.mnv2.model.image;
  * the same pixels. With {@code antialias = false} the support stays at one input pixel (plain
  * bilinear, as OpenCV's INTER_LINEAR).
  *
- * <p>Only the requested window of the resized image is computed, so resize-then-crop costs what
- * the crop needs.
+ * <p>Only the requested window of the resized image is computed, so resize-then-crop costs what the
+ * crop needs.
  */
 public final class Resampler {
   private static final int PRECISION_BITS = 32 - 8 - 2;

@@ -9,7 +9,8 @@ package org.mnv2.model.image;
 public record RgbImage(int width, int height, byte[] pixels) {
   public RgbImage {
     if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "image size must be positive, got " + width + "x" + height);
     }
     if (pixels.length != width * height * 3) {
       throw new IllegalArgumentException(

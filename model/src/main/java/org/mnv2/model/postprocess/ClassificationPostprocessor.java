@@ -61,7 +61,8 @@ public final class ClassificationPostprocessor implements Postprocessor<List<Cla
   }
 
   @Override
-  public List<List<ClassScore>> decode(Map<String, Tensor> outputs, List<ImageGeometry> geometries) {
+  public List<List<ClassScore>> decode(
+      Map<String, Tensor> outputs, List<ImageGeometry> geometries) {
     Tensor t = outputs.get(outputName);
     int n = geometries.size();
     int classes = t.data().length / Math.max(1, t.dim(0));

@@ -93,7 +93,12 @@ public final class OnnxSession implements AutoCloseable {
       return predictor.predict(batch);
     } catch (TranslateException e) {
       throw new PipelineException(
-          "Cannot run model " + spec.name() + " on a batch of " + batch.size() + ": " + rootMessage(e),
+          "Cannot run model "
+              + spec.name()
+              + " on a batch of "
+              + batch.size()
+              + ": "
+              + rootMessage(e),
           e);
     }
   }
@@ -114,7 +119,8 @@ public final class OnnxSession implements AutoCloseable {
   }
 
   /** Feeds the direct buffer as one named tensor and copies every output out before it is freed. */
-  private static final class BatchTranslator implements Translator<InputBatch, Map<String, Tensor>> {
+  private static final class BatchTranslator
+      implements Translator<InputBatch, Map<String, Tensor>> {
     @Override
     public NDList processInput(TranslatorContext ctx, InputBatch batch) {
       NDManager manager = ctx.getNDManager();

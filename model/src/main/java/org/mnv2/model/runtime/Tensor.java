@@ -3,8 +3,8 @@ package org.mnv2.model.runtime;
 import java.util.Arrays;
 
 /**
- * One output tensor copied out of native memory as float32, row-major. The data array is not
- * copied again (outputs are large and have one owner: the postprocessor of the batch).
+ * One output tensor copied out of native memory as float32, row-major. The data array is not copied
+ * again (outputs are large and have one owner: the postprocessor of the batch).
  */
 public record Tensor(String name, long[] shape, float[] data) {
   public Tensor {

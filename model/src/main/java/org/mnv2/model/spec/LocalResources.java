@@ -36,7 +36,9 @@ public class LocalResources implements ResourceReader {
 
   /** Whether this reader handles {@code uri} (local path, file: or classpath:). */
   public static boolean isLocal(String uri) {
-    return uri.startsWith(CLASSPATH) || uri.startsWith("file:") || !uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*");
+    return uri.startsWith(CLASSPATH)
+        || uri.startsWith("file:")
+        || !uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*");
   }
 
   static Path toPath(String uri) {

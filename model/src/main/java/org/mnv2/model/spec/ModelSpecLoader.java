@@ -38,8 +38,7 @@ public final class ModelSpecLoader {
     try {
       bytes = reader.read(location);
     } catch (IOException e) {
-      throw new UsageException(
-          "Cannot read model spec " + location + ": " + e.getMessage(), e);
+      throw new UsageException("Cannot read model spec " + location + ": " + e.getMessage(), e);
     }
     ModelSpec spec = parse(new String(bytes, StandardCharsets.UTF_8), location);
     return uriOverride == null ? spec : spec.withUri(uriOverride);
@@ -56,7 +55,9 @@ public final class ModelSpecLoader {
     if (looksLikePath) {
       if (!reader.exists(nameOrLocation)) {
         throw new UsageException(
-            "Cannot find model spec: no file at " + nameOrLocation + " (expected a spec YAML file)");
+            "Cannot find model spec: no file at "
+                + nameOrLocation
+                + " (expected a spec YAML file)");
       }
       return nameOrLocation;
     }
@@ -113,7 +114,11 @@ public final class ModelSpecLoader {
       root = YAML.readTree(yaml);
     } catch (IOException e) {
       throw new UsageException(
-          "Cannot read model spec " + location + ": not valid YAML (" + e.getMessage().lines().findFirst().orElse("") + ")",
+          "Cannot read model spec "
+              + location
+              + ": not valid YAML ("
+              + e.getMessage().lines().findFirst().orElse("")
+              + ")",
           e);
     }
     if (root == null || !root.isObject()) {
@@ -203,7 +208,11 @@ public final class ModelSpecLoader {
         text.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(names::add);
       } catch (IOException e) {
         throw new UsageException(
-            "Cannot read model spec: labels file " + file + " is unreadable (" + e.getMessage() + ")",
+            "Cannot read model spec: labels file "
+                + file
+                + " is unreadable ("
+                + e.getMessage()
+                + ")",
             e);
       }
     } else if (node.has("list")) {
@@ -222,8 +231,7 @@ public final class ModelSpecLoader {
 
   /** Resolves a file named in a spec against the spec's own location. */
   static String resolve(String specLocation, String uri) {
-    boolean absolute =
-        uri.startsWith("/") || uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*");
+    boolean absolute = uri.startsWith("/") || uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*");
     if (absolute) {
       return uri;
     }

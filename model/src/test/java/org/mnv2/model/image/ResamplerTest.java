@@ -37,8 +37,7 @@ class ResamplerTest {
       int dh = c.get("dh").asInt();
       byte[] expected = Base64.getDecoder().decode(c.get("expected").asText());
       Resampler.Filter filter = Resampler.Filter.valueOf(c.get("filter").asText());
-      byte[] actual =
-          Resampler.resize(pattern(sw, sh), sw, sh, dw, dh, 0, 0, dw, dh, filter, true);
+      byte[] actual = Resampler.resize(pattern(sw, sh), sw, sh, dw, dh, 0, 0, dw, dh, filter, true);
       assertThat(actual).as("%s %dx%d -> %dx%d", filter, sw, sh, dw, dh).isEqualTo(expected);
     }
   }
