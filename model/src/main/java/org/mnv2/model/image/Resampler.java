@@ -151,18 +151,23 @@ public final class Resampler {
       byte[] tmp, int w, int firstRow, Coefficients k, int outH, byte[] out) {
     int ksize = k.ksize;
     int stride = w * 3;
+    int[] acc = new int[stride];
+    // Row by row, so every tap streams one contiguous row (the JIT vectorises the inner loop).
     for (int yy = 0; yy < outH; yy++) {
       int ymin = k.bounds[yy * 2] - firstRow;
       int ycount = k.bounds[yy * 2 + 1];
       int kBase = yy * ksize;
+      java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
+      for (int y = 0; y < ycount; y++) {
+        int weight = k.weights[kBase + y];
+        int rowBase = (ymin + y) * stride;
+        for (int i = 0; i < stride; i++) {
+          acc[i] += (tmp[rowBase + i] & 0xFF) * weight;
+        }
+      }
       int outBase = yy * stride;
       for (int i = 0; i < stride; i++) {
-        int acc = 1 << (PRECISION_BITS - 1);
-        int s = ymin * stride + i;
-        for (int y = 0; y < ycount; y++, s += stride) {
-          acc += (tmp[s] & 0xFF) * k.weights[kBase + y];
-        }
-        out[outBase + i] = clip8(acc);
+        out[outBase + i] = clip8(acc[i]);
       }
     }
   }
