@@ -81,8 +81,9 @@ final class LocalS3 implements AutoCloseable {
 
   /**
    * The S3A settings for this server (Hadoop keys; prefix them with {@code spark.hadoop.} for a
-   * SparkConf). The retry budget is the one the README recommends for bounded failures: an outage
-   * of up to about 15 s is ridden out, a dead endpoint fails an operation after about 30 s.
+   * SparkConf). Retry budget (S3A sleeps {@code interval * 2^(n+1)}, jittered by 0.5-1.5, before
+   * retry n): an outage shorter than about 8 s is always ridden out, and a dead endpoint fails an
+   * operation after about 15 s (at most 23 s).
    */
   Map<String, String> s3aSettings() {
     Map<String, String> s = new LinkedHashMap<>();
@@ -95,7 +96,7 @@ final class LocalS3 implements AutoCloseable {
     s.put("fs.s3a.access.key", ACCESS_KEY);
     s.put("fs.s3a.secret.key", secret);
     s.put("fs.s3a.change.detection.version.required", "false");
-    s.put("fs.s3a.retry.interval", "500ms");
+    s.put("fs.s3a.retry.interval", "250ms");
     s.put("fs.s3a.retry.limit", "5");
     s.put("fs.s3a.attempts.maximum", "1");
     s.put("fs.s3a.connection.establish.timeout", "5000");
@@ -119,7 +120,13 @@ final class LocalS3 implements AutoCloseable {
   }
 
   /** Starts (or restarts) the server process and waits until it answers HTTP; link up. */
-  synchronized void startServer() {
+  void startServer() {
+    startServerBehindLink();
+    link.up();
+  }
+
+  /** Starts (or restarts) the server process and waits until it answers HTTP; link untouched. */
+  synchronized void startServerBehindLink() {
     try {
       Path conf = dir.resolve("s3proxy.conf");
       Files.writeString(
@@ -147,7 +154,6 @@ final class LocalS3 implements AutoCloseable {
       throw new UncheckedIOException("Cannot start s3proxy", e);
     }
     awaitHttp();
-    link.up();
   }
 
   /** Kills the server process (no clean shutdown, like a crash) and takes the link down. */

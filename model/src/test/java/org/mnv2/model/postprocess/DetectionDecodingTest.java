@@ -103,7 +103,7 @@ class DetectionDecodingTest {
     ModelSpec spec =
         spec(
             "  name: images\n  width: 64\n  height: 64\n  resize: letterbox\n",
-            "  type: yolox\n  name: output\n  strides: [32]\n");
+            "  type: yolox\n  name: output\n  strides: [32]\n  candidates: best-class\n");
     float ln2 = (float) Math.log(2);
     float[] data = {
       // cell (0, 0): score 0.001 x 0.5 below the 0.001 threshold

@@ -1,0 +1,168 @@
+package org.mnv2.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The S3 server goes away while executors read the images (stopped exactly before the fifth image
+ * GET reaches it): back after a few seconds, S3A's retries ride the outage out and every row is
+ * written; gone for good, the job fails within a bounded time, naming the endpoint and the object,
+ * and leaves no output behind. The retry budget is {@link LocalS3#s3aSettings()}.
+ */
+@Tag("s3")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ObjectStorageFaultTest extends SparkTestBase {
+  private static final String IMAGES = "s3a://data/fault/images";
+  private static final Duration OUTAGE = Duration.ofSeconds(3);
+
+  /**
+   * Worst case for a dead endpoint: one operation's retries (at most 23 s), then the magic
+   * committer's abort (list pending uploads, delete __magic: each retried the same way).
+   */
+  private static final Duration FAILURE_BOUND = Duration.ofMinutes(2);
+
+  @TempDir static Path dir;
+  private static LocalS3 s3;
+
+  @BeforeAll
+  static void startS3() throws IOException {
+    Path images = fixture("imagenet/images");
+    s3 = LocalS3.start(dir.resolve("s3"), "fault-test-secret", "data", "out");
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    s3.configure(conf);
+    FileSystem.get(java.net.URI.create(IMAGES), conf)
+        .copyFromLocalFile(
+            new org.apache.hadoop.fs.Path(images.toUri()), new org.apache.hadoop.fs.Path(IMAGES));
+  }
+
+  @AfterAll
+  static void stopS3() {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  private static InferenceConf conf(String output) {
+    // 2 images per partition and per batch: 9 tasks, so the outage lands among running tasks.
+    return InferenceConf.of(IMAGES, output, Fixtures.spec("synth-mobilenetv2", null))
+        .withBatching(2, 2);
+  }
+
+  private static Predicate<String> fifthImageGet() {
+    AtomicInteger gets = new AtomicInteger();
+    return request -> request.startsWith("GET /data/fault/images/") && gets.incrementAndGet() == 5;
+  }
+
+  @Test
+  @Order(1)
+  void ridesOutAShortOutageMidRead() throws InterruptedException {
+    AtomicLong stopped = new AtomicLong();
+    AtomicLong restarted = new AtomicLong();
+    List<Thread> restart = new ArrayList<>();
+    s3.link()
+        .onRequest(
+            fifthImageGet(),
+            () -> {
+              stopped.set(System.nanoTime());
+              s3.stopServer();
+              Thread t =
+                  new Thread(
+                      () -> {
+                        s3.startServerBehindLink(); // a new process, unreachable until link up
+                        long left = OUTAGE.toNanos() - (System.nanoTime() - stopped.get());
+                        try {
+                          Thread.sleep(Math.max(0, left / 1_000_000)); // the outage itself
+                        } catch (InterruptedException e) {
+                          return;
+                        }
+                        s3.link().up();
+                        restarted.set(System.nanoTime());
+                      });
+              restart.add(t);
+              t.start();
+            });
+
+    RunSummary summary = ClassifyJob.run(spark, conf("s3a://out/outage"));
+
+    restart.get(0).join();
+    double outage = (restarted.get() - stopped.get()) / 1e9;
+    System.out.printf(
+        "fault test: server down %.1f s mid-read; job %.1f s%n", outage, summary.wallSeconds());
+    assertThat(outage)
+        .as("seconds the server was down")
+        .isGreaterThan(OUTAGE.toMillis() / 1e3 - 0.1);
+    assertThat(summary.images()).isEqualTo(17);
+    assertThat(summary.ok()).as("images read and classified").isEqualTo(17);
+    assertThat(
+            spark
+                .read()
+                .parquet("s3a://out/outage/predictions")
+                .selectExpr("count(*)", "count(DISTINCT image_uri)")
+                .first()
+                .toString())
+        .isEqualTo("[17,17]");
+  }
+
+  @Test
+  @Order(2)
+  void failsInBoundedTimeNamingEndpointAndObjectWhenTheServerIsGone() throws IOException {
+    s3.link().onRequest(fifthImageGet(), s3::stopServer);
+    long start = System.nanoTime();
+
+    Throwable failure = catchThrowable(() -> ClassifyJob.run(spark, conf("s3a://out/gone")));
+
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    System.out.printf(
+        "fault test: dead endpoint failed the job in %.1f s%n", took.toMillis() / 1e3);
+    assertThat(failure).as("the job's failure").isNotNull();
+    String messages = messages(failure);
+    assertThat(messages)
+        .as("failure messages")
+        .contains(s3.endpoint().replace("http://", ""))
+        // The first operation to give up names its object: an image read, or the committer's
+        // task setup under predictions/__magic when a new task started first.
+        .containsPattern("s3a://(data/fault/images|out/gone/predictions)/\\S+");
+    assertThat(took).as("time to fail").isLessThan(FAILURE_BOUND);
+    // What stays behind is the committer's own bookkeeping under predictions/__magic (hidden from
+    // readers; its abort could not reach the store either): no Parquet, no _SUCCESS, no summary.
+    Path output = s3.data().resolve("out/gone");
+    try (Stream<Path> files = Files.exists(output) ? Files.walk(output) : Stream.empty()) {
+      assertThat(
+              files
+                  .filter(Files::isRegularFile)
+                  .map(f -> output.relativize(f).toString())
+                  .filter(f -> !f.startsWith("predictions/__magic/")))
+          .as("objects left under s3a://out/gone")
+          .isEmpty();
+    }
+  }
+
+  private static String messages(Throwable failure) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      sb.append(t.getMessage()).append('\n');
+    }
+    return sb.toString();
+  }
+}
