@@ -54,7 +54,7 @@ public final class PipelineCli implements Runnable {
     cli.setParameterExceptionHandler(
         (ex, ignored) -> {
           PrintWriter err = ex.getCommandLine().getErr();
-          err.println("error: " + ex.getMessage() + " (see --help)");
+          err.println("error: " + SecretRedaction.redact(ex.getMessage()) + " (see --help)");
           err.flush();
           return USAGE;
         });
@@ -62,11 +62,11 @@ public final class PipelineCli implements Runnable {
         (ex, commandLine, parsed) -> {
           PrintWriter err = commandLine.getErr();
           if (ex instanceof UsageException) {
-            err.println("error: " + ex.getMessage());
+            err.println("error: " + SecretRedaction.redact(ex.getMessage()));
             err.flush();
             return USAGE;
           }
-          err.println("error: " + describe(ex));
+          err.println("error: " + SecretRedaction.redact(describe(ex)));
           err.flush();
           org.slf4j.LoggerFactory.getLogger(PipelineCli.class).debug("Job failed", ex);
           return FAILED;
