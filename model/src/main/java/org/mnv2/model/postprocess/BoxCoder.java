@@ -1,5 +1,6 @@
 package org.mnv2.model.postprocess;
 
+import java.io.Serializable;
 import org.mnv2.model.UsageException;
 
 /**
@@ -11,7 +12,8 @@ import org.mnv2.model.UsageException;
  * @param weights wx, wy, ww, wh (SSD: 10, 10, 5, 5; the inverse of the "variances" 0.1, 0.2)
  * @param bboxXformClip upper bound of dw, dh before exp (torchvision: log(1000 / 16))
  */
-record BoxCoder(float wx, float wy, float ww, float wh, float bboxXformClip) {
+record BoxCoder(float wx, float wy, float ww, float wh, float bboxXformClip)
+    implements Serializable {
   static final double DEFAULT_CLIP = Math.log(1000.0 / 16);
 
   BoxCoder {

@@ -239,6 +239,24 @@ class DetectionDecodingTest {
   }
 
   @Test
+  void postprocessorsTravelInSparkClosures() throws Exception {
+    List<ModelSpec> specs =
+        List.of(
+            spec(INPUT_100, "  type: ssd-raw\n  feature_maps: [[1, 1]]\n  aspect_ratios: [[]]\n"),
+            spec(INPUT_100, "  type: yolox\n  strides: [10]\n"),
+            spec(INPUT_100, "  type: tf-od\n"));
+    for (ModelSpec spec : specs) {
+      Postprocessor<List<Detection>> post =
+          DetectionPostprocessors.of(spec, DetectionLimits.none());
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+        out.writeObject(post);
+      }
+      assertThat(bytes.size()).as(spec.output().type()).isPositive();
+    }
+  }
+
+  @Test
   void rejectsAnUnknownDetectionLayout() {
     ModelSpec spec = spec(INPUT_100, "  type: boxes\n");
 
