@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -19,13 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mnv2.model.spec.ModelSpec;
 
 /**
- * Jobs from {@code s3a://} to {@code s3a://} against the loopback S3 server: the same rows as the
- * local-file run, Parquet committed by the S3A magic committer, and the model read once, by the
- * driver.
+ * Jobs from {@code s3a://} to {@code s3a://} against the loopback S3 server: classify, detect and
+ * segment give the same rows as their local-file runs, Parquet is committed by the S3A magic
+ * committer, and the model is read once, by the driver.
  */
 @Tag("s3")
 class ObjectStorageTest extends SparkTestBase {
   private static final String MODEL_KEY = "models/mobilenetv2-12-int8.onnx";
+
+  /** Four of coco128's smallest photos: enough for several detections, cheap to run twice. */
+  private static final List<String> COCO_IMAGES =
+      List.of("000000000143.jpg", "000000000326.jpg", "000000000349.jpg", "000000000359.jpg");
+
   @TempDir static Path dir;
   private static LocalS3 s3;
 
@@ -43,6 +49,16 @@ class ObjectStorageTest extends SparkTestBase {
     fs.copyFromLocalFile(
         new org.apache.hadoop.fs.Path(model.toUri()),
         new org.apache.hadoop.fs.Path("s3a://data/" + MODEL_KEY));
+    Path coco = Files.createDirectories(dir.resolve("coco"));
+    for (String name : COCO_IMAGES) {
+      Files.copy(fixture("coco/coco128-part1/images").resolve(name), coco.resolve(name));
+    }
+    fs.copyFromLocalFile(
+        new org.apache.hadoop.fs.Path(coco.toUri()),
+        new org.apache.hadoop.fs.Path("s3a://data/coco/images"));
+    fs.copyFromLocalFile(
+        new org.apache.hadoop.fs.Path(fixture("voc/JPEGImages").toUri()),
+        new org.apache.hadoop.fs.Path("s3a://data/voc/images"));
   }
 
   @AfterAll
@@ -87,6 +103,51 @@ class ObjectStorageTest extends SparkTestBase {
             .toList();
     assertThat(modelReads).as("GETs of the model object (the driver's one read)").hasSize(1);
     assertThat(json("s3a://out/classify/summary.json").path("images").asLong()).isEqualTo(17);
+  }
+
+  @Test
+  void detectsFromS3ToS3AsFromLocalFiles() throws IOException {
+    ModelSpec spec = Fixtures.spec("yolox-coco", fixture("models/yolox-nano-coco-416.onnx"));
+    RunSummary fromFiles =
+        DetectJob.run(
+            spark,
+            InferenceConf.of(
+                dir.resolve("coco").toString(), dir.resolve("local-detect").toString(), spec));
+
+    RunSummary fromS3 =
+        DetectJob.run(spark, InferenceConf.of("s3a://data/coco/images", "s3a://out/detect", spec));
+
+    assertThat(fromS3.ok()).isEqualTo(fromFiles.ok()).isEqualTo(COCO_IMAGES.size());
+    assertThat(rows("s3a://out/detect/predictions"))
+        .as("detections from s3a:// against detections from local files")
+        .containsExactlyElementsOf(rows(dir.resolve("local-detect/predictions").toString()))
+        .allSatisfy(r -> assertThat(r).contains("\"category_id\""));
+    assertThat(successMarker("s3a://out/detect/predictions").path("committer").asText())
+        .isEqualTo("magic");
+  }
+
+  @Test
+  void segmentsFromS3ToS3AsFromLocalFiles() throws IOException {
+    ModelSpec spec =
+        Fixtures.spec(
+            "deeplabv3-mobilenetv2-tf", fixture("models/deeplabv3-mobilenetv2-dm05-voc-257.onnx"));
+    RunSummary fromFiles =
+        SegmentJob.run(
+            spark,
+            InferenceConf.of(
+                fixture("voc/JPEGImages").toString(),
+                dir.resolve("local-segment").toString(),
+                spec));
+
+    RunSummary fromS3 =
+        SegmentJob.run(spark, InferenceConf.of("s3a://data/voc/images", "s3a://out/segment", spec));
+
+    assertThat(fromS3.ok()).isEqualTo(fromFiles.ok()).isEqualTo(2);
+    assertThat(rows("s3a://out/segment/predictions"))
+        .as("masks and class pixels from s3a:// against those from local files")
+        .containsExactlyElementsOf(rows(dir.resolve("local-segment/predictions").toString()));
+    assertThat(successMarker("s3a://out/segment/predictions").path("committer").asText())
+        .isEqualTo("magic");
   }
 
   /** Predictions by file name, with every column that does not name the run or the location. */
