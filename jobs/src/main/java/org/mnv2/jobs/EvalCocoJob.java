@@ -79,6 +79,7 @@ public final class EvalCocoJob {
     if (conf.inference() == null) {
       requireFile(conf.detections(), "--detections", "a COCO results JSON file", hadoop);
       output.prepare(conf.mode());
+      OutputCommitters.configure(spark, output.uri());
       var gt = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(groundTruth);
       detections =
           CocoResultsFile.read(spark, conf.detections(), gt, InferencePipeline.hadoopConf(spark));

@@ -121,6 +121,7 @@ public final class EvalVocJob {
       pairs = modelPairs(spark, split, result.predictions()).coalesce(partitions);
     } else {
       output.prepare(conf.mode());
+      OutputCommitters.configure(spark, output.uri());
       pairs = predictionPairs(spark, split, conf.predictions(), partitions);
       run = null;
     }
