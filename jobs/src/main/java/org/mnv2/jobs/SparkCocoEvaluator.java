@@ -69,16 +69,24 @@ final class SparkCocoEvaluator {
           .add("area", DataTypes.DoubleType, false)
           .add("iscrowd", DataTypes.BooleanType, false);
 
-  /** One {@link CocoImageEvaluation} as a row (columnar and compact in the shuffle). */
+  /** The flags of one area range in {@link #IMAGE_EVALUATION}. */
+  static final StructType AREA_RANGE_FLAGS =
+      new StructType()
+          .add("dt_matched", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+          .add("dt_ignored", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+          .add("gt_ignored", DataTypes.createArrayType(DataTypes.BooleanType, false), false);
+
+  /**
+   * The {@link CocoImageEvaluation}s of one image and category, one per area range, as one row: the
+   * detection scores are the same in every range, so they travel once (a quarter of the rows and
+   * most of the bytes of one row per range).
+   */
   static final StructType IMAGE_EVALUATION =
       new StructType()
           .add("image_id", DataTypes.LongType, false)
           .add("category_id", DataTypes.IntegerType, false)
-          .add("area_range", DataTypes.IntegerType, false)
           .add("dt_scores", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
-          .add("dt_matched", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
-          .add("dt_ignored", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
-          .add("gt_ignored", DataTypes.createArrayType(DataTypes.BooleanType, false), false);
+          .add("ranges", DataTypes.createArrayType(AREA_RANGE_FLAGS, false), false);
 
   private static final Encoder<Tuple2<Long, Integer>> KEY =
       Encoders.tuple(Encoders.LONG(), Encoders.INT());
@@ -178,12 +186,11 @@ final class SparkCocoEvaluator {
                 new XywhBox(r.getDouble(3), r.getDouble(4), r.getDouble(5), r.getDouble(6)),
                 r.getDouble(7)));
       }
-      List<Row> out = new ArrayList<>(CocoAreaRange.values().length);
-      for (CocoImageEvaluation e :
-          CocoEvaluator.evaluateImage(key._1(), key._2(), annotations, detections)) {
-        out.add(toRow(e));
-      }
-      return out.iterator();
+      List<CocoImageEvaluation> evaluations =
+          CocoEvaluator.evaluateImage(key._1(), key._2(), annotations, detections);
+      return evaluations.isEmpty()
+          ? java.util.Collections.emptyIterator()
+          : List.of(toRow(evaluations)).iterator();
     }
 
     /** Rows ordered by the (int or long) order column at {@code column}. */
@@ -201,56 +208,73 @@ final class SparkCocoEvaluator {
     @Override
     public CocoCategoryAccumulation call(Integer categoryId, Iterator<Row> rows) {
       List<CocoImageEvaluation> evaluations = new ArrayList<>();
-      rows.forEachRemaining(r -> evaluations.add(fromRow(r)));
+      rows.forEachRemaining(r -> evaluations.addAll(fromRow(r)));
       return CocoEvaluator.accumulate(categoryId, evaluations);
     }
   }
 
   // Boxed arrays: Spark's Row encoder reads array columns from Object arrays or Seqs.
-  static Row toRow(CocoImageEvaluation e) {
-    double[] scores = e.dtScores();
-    int[] matched = e.dtMatched();
-    int[] ignored = e.dtIgnored();
-    boolean[] gtIgnored = e.gtIgnored();
+  /** The four area-range records of one image and category (in CocoAreaRange order) as a row. */
+  static Row toRow(List<CocoImageEvaluation> evaluations) {
+    CocoImageEvaluation first = evaluations.get(0);
+    double[] scores = first.dtScores();
     Double[] s = new Double[scores.length];
-    Integer[] m = new Integer[matched.length];
-    Integer[] i = new Integer[ignored.length];
-    Boolean[] g = new Boolean[gtIgnored.length];
     for (int k = 0; k < s.length; k++) {
       s[k] = scores[k];
-      m[k] = matched[k];
-      i[k] = ignored[k];
     }
-    for (int k = 0; k < g.length; k++) {
-      g[k] = gtIgnored[k];
+    Row[] ranges = new Row[evaluations.size()];
+    for (CocoImageEvaluation e : evaluations) {
+      int[] matched = e.dtMatched();
+      int[] ignored = e.dtIgnored();
+      boolean[] gtIgnored = e.gtIgnored();
+      Integer[] m = new Integer[matched.length];
+      Integer[] i = new Integer[ignored.length];
+      Boolean[] g = new Boolean[gtIgnored.length];
+      for (int k = 0; k < m.length; k++) {
+        m[k] = matched[k];
+        i[k] = ignored[k];
+      }
+      for (int k = 0; k < g.length; k++) {
+        g[k] = gtIgnored[k];
+      }
+      ranges[e.areaRange().ordinal()] = RowFactory.create(m, i, g);
     }
-    return RowFactory.create(e.imageId(), e.categoryId(), e.areaRange().ordinal(), s, m, i, g);
+    return RowFactory.create(first.imageId(), first.categoryId(), s, ranges);
   }
 
-  static CocoImageEvaluation fromRow(Row r) {
-    List<Double> s = r.getList(3);
-    List<Integer> m = r.getList(4);
-    List<Integer> i = r.getList(5);
-    List<Boolean> g = r.getList(6);
+  static List<CocoImageEvaluation> fromRow(Row r) {
+    List<Double> s = r.getList(2);
     double[] scores = new double[s.size()];
-    int[] matched = new int[m.size()];
-    int[] ignored = new int[i.size()];
-    boolean[] gtIgnored = new boolean[g.size()];
     for (int k = 0; k < scores.length; k++) {
       scores[k] = s.get(k);
-      matched[k] = m.get(k);
-      ignored[k] = i.get(k);
     }
-    for (int k = 0; k < gtIgnored.length; k++) {
-      gtIgnored[k] = g.get(k);
+    List<Row> ranges = r.getList(3);
+    List<CocoImageEvaluation> out = new ArrayList<>(ranges.size());
+    for (int a = 0; a < ranges.size(); a++) {
+      Row flags = ranges.get(a);
+      List<Integer> m = flags.getList(0);
+      List<Integer> i = flags.getList(1);
+      List<Boolean> g = flags.getList(2);
+      int[] matched = new int[m.size()];
+      int[] ignored = new int[i.size()];
+      boolean[] gtIgnored = new boolean[g.size()];
+      for (int k = 0; k < matched.length; k++) {
+        matched[k] = m.get(k);
+        ignored[k] = i.get(k);
+      }
+      for (int k = 0; k < gtIgnored.length; k++) {
+        gtIgnored[k] = g.get(k);
+      }
+      out.add(
+          new CocoImageEvaluation(
+              r.getLong(0),
+              r.getInt(1),
+              CocoAreaRange.values()[a],
+              scores,
+              matched,
+              ignored,
+              gtIgnored));
     }
-    return new CocoImageEvaluation(
-        r.getLong(0),
-        r.getInt(1),
-        CocoAreaRange.values()[r.getInt(2)],
-        scores,
-        matched,
-        ignored,
-        gtIgnored);
+    return out;
   }
 }
