@@ -28,6 +28,11 @@ class SynthDetectorTest extends SparkTestBase {
   /** The spec's postprocessing, with which the golden was recorded. */
   static double scoreThreshold;
 
+  @TempDir static Path goldenDir;
+
+  /** The raw-head path's detections of the golden images, computed once for the class. */
+  private static Map<String, List<Row>> rawDetections;
+
   static int maxDetections;
 
   static JsonNode golden;
@@ -53,6 +58,15 @@ class SynthDetectorTest extends SparkTestBase {
     tfod = Fixtures.spec("synth-ssdlite-tfod", null);
     scoreThreshold = raw.output().number("score_threshold");
     maxDetections = (int) raw.output().number("max_detections");
+    rawDetections = null;
+  }
+
+  /** The golden images and the raw-head path's detections of them, made on first use. */
+  static Map<String, List<Row>> rawDetections() throws IOException {
+    if (rawDetections == null) {
+      rawDetections = detect(raw, goldenImages(goldenDir), goldenDir.resolve("raw"));
+    }
+    return rawDetections;
   }
 
   /** Regenerates the golden images (the generator is deterministic) into one folder. */
@@ -158,10 +172,8 @@ class SynthDetectorTest extends SparkTestBase {
   }
 
   @Test
-  void reproducesTorchvisionDetections(@TempDir Path dir) throws IOException {
-    Path images = goldenImages(dir);
-
-    Map<String, List<Row>> detected = detect(raw, images, dir.resolve("raw"));
+  void reproducesTorchvisionDetections() throws IOException {
+    Map<String, List<Row>> detected = rawDetections();
 
     for (JsonNode image : golden.get("images")) {
       String name = Path.of(image.get("file").asText()).getFileName().toString();
@@ -188,11 +200,10 @@ class SynthDetectorTest extends SparkTestBase {
   }
 
   @Test
-  void tfOdExportGivesTheRawHeadsDetections(@TempDir Path dir) throws IOException {
-    Path images = goldenImages(dir);
-
-    Map<String, List<Row>> fromRaw = detect(raw, images, dir.resolve("raw"));
-    Map<String, List<Row>> fromTfod = detect(tfod, images, dir.resolve("tfod"));
+  void tfOdExportGivesTheRawHeadsDetections() throws IOException {
+    Map<String, List<Row>> fromRaw = rawDetections();
+    Map<String, List<Row>> fromTfod =
+        detect(tfod, goldenDir.resolve("golden"), goldenDir.resolve("tfod"));
 
     assertThat(fromTfod.keySet()).isEqualTo(fromRaw.keySet());
     for (String name : fromRaw.keySet()) {
