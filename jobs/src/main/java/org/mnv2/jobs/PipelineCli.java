@@ -74,17 +74,29 @@ public final class PipelineCli implements Runnable {
     return cli.execute(args);
   }
 
-  private static String describe(Throwable ex) {
-    StringBuilder sb = new StringBuilder(String.valueOf(ex.getMessage()));
+  /**
+   * A job failure in one line: the message and up to three causes. Spark's job failures append the
+   * executor's stack trace after their first line (which already names the failing task's
+   * exception, e.g. S3A's endpoint and object), so only first lines are kept.
+   */
+  static String describe(Throwable ex) {
+    StringBuilder sb = new StringBuilder(firstLine(ex.getMessage()));
     Throwable cause = ex.getCause();
     int depth = 0;
     while (cause != null && depth++ < 3) {
-      if (cause.getMessage() != null && !sb.toString().contains(cause.getMessage())) {
-        sb.append("; caused by ").append(cause.getMessage());
+      String line = firstLine(cause.getMessage());
+      if (cause.getMessage() != null && !sb.toString().contains(line)) {
+        sb.append("; caused by ").append(line);
       }
       cause = cause.getCause();
     }
     return sb.toString();
+  }
+
+  private static String firstLine(String message) {
+    String text = String.valueOf(message);
+    int end = text.indexOf('\n');
+    return (end < 0 ? text : text.substring(0, end)).trim();
   }
 
   static void exit(int code) {

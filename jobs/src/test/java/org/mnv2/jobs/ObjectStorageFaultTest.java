@@ -42,6 +42,14 @@ class ObjectStorageFaultTest extends SparkTestBase {
    */
   private static final Duration FAILURE_BOUND = Duration.ofMinutes(2);
 
+  /**
+   * The object the first operation to give up names: an image read, or the committer's task setup
+   * under predictions/__magic when a new task started first (some S3A operations name the key
+   * without the bucket).
+   */
+  private static final String FAILED_OBJECT =
+      "(s3a://data/fault/images/|s3a://out/gone/predictions/| gone/predictions/)\\S+";
+
   @TempDir static Path dir;
   private static LocalS3 s3;
 
@@ -140,12 +148,13 @@ class ObjectStorageFaultTest extends SparkTestBase {
     assertThat(messages)
         .as("failure messages")
         .contains(s3.endpoint().replace("http://", ""))
-        // The first operation to give up names its object: an image read, or the committer's
-        // task setup under predictions/__magic when a new task started first (some S3A
-        // operations name the key without the bucket).
-        .containsPattern(
-            "(s3a://data/fault/images/|s3a://out/gone/predictions/| gone/predictions/)\\S+");
+        .containsPattern(FAILED_OBJECT);
     assertThat(took).as("time to fail").isLessThan(FAILURE_BOUND);
+    assertThat(PipelineCli.describe(failure))
+        .as("the command line's error line")
+        .doesNotContain("\n")
+        .contains(s3.endpoint().replace("http://", ""))
+        .containsPattern(FAILED_OBJECT);
     // What stays behind is the committer's own bookkeeping under predictions/__magic (hidden from
     // readers; its abort could not reach the store either): no Parquet, no _SUCCESS, no summary.
     Path output = s3.data().resolve("out/gone");
