@@ -114,7 +114,9 @@ class SecretLeakTest {
     assertThat(failed).as("exit code of the run with a missing model").isEqualTo(2);
     assertThat(typo).as("exit code of the run with a mistyped option").isEqualTo(2);
     assertThat(Files.readString(work.resolve("typo.log"))).contains("--cnf");
-    assertThat(Files.list(events)).as("event logs written").isNotEmpty();
+    try (Stream<Path> eventLogs = Files.list(events)) {
+      assertThat(eventLogs).as("event logs written").isNotEmpty();
+    }
     assertThat(s3.data().resolve("out/leak/summary.json")).exists();
     List<String> leaks = new ArrayList<>();
     for (Path root : List.of(work, events, s3.data())) {
