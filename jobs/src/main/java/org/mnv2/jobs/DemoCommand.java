@@ -43,18 +43,17 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println("demo: generating " + images + " synthetic images in " + data);
     SynthGenerator.generate(data, images, DEMO_SEED);
     ModelSpecLoader specs = new ModelSpecLoader(new LocalResources());
-    ModelSpec classifier = specs.load(ClassifyCommand.DEFAULT_MODEL, null);
+    InferenceOptionsDefaults defaults = new InferenceOptionsDefaults(settings);
     SparkSession spark = SparkSessions.create("mnv2 demo", common.master, common.conf);
     List<String> lines = new ArrayList<>();
     try {
-      InferenceConf classify =
-          new InferenceOptionsDefaults(settings)
-              .conf(
-                  data.resolve("images").toString(),
-                  output.resolve("classify").toString(),
-                  classifier)
-              .withLabels(data.resolve("labels.csv").toString());
-      RunSummary c = ClassifyJob.run(spark, classify);
+      ModelSpec classifier = specs.load(ClassifyCommand.DEFAULT_MODEL, null);
+      RunSummary c =
+          ClassifyJob.run(
+              spark,
+              defaults
+                  .conf(data.resolve("images").toString(), child("classify"), classifier)
+                  .withLabels(data.resolve("labels.csv").toString()));
       lines.add(Summaries.oneLine(c));
       lines.add(
           String.format(
@@ -62,6 +61,42 @@ final class DemoCommand implements Callable<Integer> {
               c.metrics().get("top1"),
               c.metrics().get("top5"),
               c.metrics().get("labelled_images")));
+
+      ModelSpec detector = trained(specs, DetectCommand.DEFAULT_MODEL, lines);
+      if (detector != null) {
+        RunSummary d =
+            EvalCocoJob.run(
+                spark,
+                EvalCocoConf.ofModel(
+                    data.resolve("instances.json").toString(),
+                    defaults.conf(data.resolve("images").toString(), child("detect"), detector)));
+        lines.add(Summaries.oneLine(d));
+        lines.add(
+            String.format(
+                "  COCO evaluation: AP %.3f, AP50 %.3f, AP75 %.3f, AR100 %.3f",
+                d.metrics().get("AP"),
+                d.metrics().get("AP50"),
+                d.metrics().get("AP75"),
+                d.metrics().get("AR100")));
+      }
+
+      ModelSpec segmenter = trained(specs, SegmentCommand.DEFAULT_MODEL, lines);
+      if (segmenter != null) {
+        EvalVocJob.Result v =
+            EvalVocJob.run(
+                spark,
+                EvalVocConf.withModel(
+                    data.resolve("voc").toString(),
+                    "val",
+                    defaults.conf(data.resolve("voc").toString(), child("segment"), segmenter)));
+        lines.add(Summaries.oneLine(v.summary()));
+        lines.add(
+            String.format(
+                "  VOC evaluation: mIoU %.3f, pixel accuracy %.3f, mean class accuracy %.3f",
+                v.metrics().meanIoU(),
+                v.metrics().pixelAccuracy(),
+                v.metrics().meanClassAccuracy()));
+      }
     } finally {
       spark.stop();
     }
@@ -69,6 +104,20 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println("demo finished; outputs under " + output.toAbsolutePath());
     lines.forEach(System.out::println);
     return PipelineCli.OK;
+  }
+
+  private String child(String name) {
+    return output.resolve(name).toString();
+  }
+
+  /** A shipped model spec, or null (said in the summary) when its model is not trained yet. */
+  private static ModelSpec trained(ModelSpecLoader specs, String name, List<String> lines) {
+    try {
+      return specs.load(name, null);
+    } catch (org.mnv2.model.UsageException e) {
+      lines.add(name + ": skipped, no trained model in conf/models (run scripts/train-models)");
+      return null;
+    }
   }
 
   /** The demo's inference settings: the job defaults, always overwriting. */
