@@ -12,6 +12,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -148,6 +149,35 @@ class ObjectStorageTest extends SparkTestBase {
         .containsExactlyElementsOf(rows(dir.resolve("local-segment/predictions").toString()));
     assertThat(successMarker("s3a://out/segment/predictions").path("committer").asText())
         .isEqualTo("magic");
+  }
+
+  @Test
+  void choosesTheMagicCommitterOnlyForS3aAndKeepsTheUsersChoice() {
+    SparkSession local = spark.newSession(); // fresh SQL settings, same SparkContext
+    SparkSession s3a = spark.newSession();
+    SparkSession directory = spark.newSession();
+    directory.conf().set(OutputCommitters.S3A_COMMITTER, "directory");
+    SparkSession own = spark.newSession();
+    own.conf().set(OutputCommitters.PROTOCOL, "org.example.OwnCommitProtocol");
+
+    OutputCommitters.configure(local, dir.resolve("x").toString());
+    OutputCommitters.configure(s3a, "s3a://out/x");
+    OutputCommitters.configure(directory, "s3a://out/x");
+    OutputCommitters.configure(own, "s3a://out/x");
+
+    assertThat(local.conf().get(OutputCommitters.PROTOCOL))
+        .isEqualTo(OutputCommitters.SPARK_DEFAULT_PROTOCOL);
+    assertThat(s3a.conf().get(OutputCommitters.PROTOCOL))
+        .isEqualTo(OutputCommitters.CLOUD_PROTOCOL);
+    assertThat(s3a.conf().get(OutputCommitters.PARQUET_COMMITTER))
+        .isEqualTo(OutputCommitters.CLOUD_PARQUET_COMMITTER);
+    assertThat(s3a.conf().get(OutputCommitters.S3A_COMMITTER)).isEqualTo("magic");
+    assertThat(directory.conf().get(OutputCommitters.S3A_COMMITTER)).isEqualTo("directory");
+    assertThat(directory.conf().get(OutputCommitters.PROTOCOL))
+        .isEqualTo(OutputCommitters.CLOUD_PROTOCOL);
+    assertThat(own.conf().get(OutputCommitters.PROTOCOL))
+        .isEqualTo("org.example.OwnCommitProtocol");
+    assertThat(own.conf().getOption(OutputCommitters.S3A_COMMITTER).isDefined()).isFalse();
   }
 
   /** Predictions by file name, with every column that does not name the run or the location. */
