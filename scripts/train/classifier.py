@@ -1,7 +1,7 @@
 """synth-mobilenetv2: torchvision MobileNetV2 (width 0.5) classifying the primary object of a synth image.
 
-Training adds an auxiliary loss that is not part of the exported model: a 1x1 conv on the stride-16 features
-predicting the synth segmentation mask (8x8 at 128 input). From scratch, the plain classification loss learned
+Training adds auxiliary losses that are not part of the exported model: 1x1 convs on the stride-8 and stride-16
+features predicting the synth segmentation mask (16x16 and 8x8 at 128 input). From scratch, the plain classification loss learned
 the colours within two epochs but needed many more to tell discs from squares of the same colour; the dense
 mask targets teach the shapes early.
 """
@@ -21,9 +21,8 @@ from .common import log
 NAME = "synth-mobilenetv2"
 SIZE = 128
 WIDTH_MULT = 0.5
-AUX_LAYER = 13  # features[13]: last block at stride 16
-AUX_STRIDE = 16
-AUX_WEIGHT = 0.5
+AUX_LAYERS = {6: 8, 13: 16}  # features[6] / features[13]: last blocks at stride 8 / 16 -> their stride
+AUX_WEIGHT = 1.0
 
 
 def build_model():
@@ -42,15 +41,25 @@ def augment(images, masks, gen):
     return images, masks
 
 
-def forward_with_aux(model, aux_head, x):
-    """torchvision MobileNetV2.forward, also returning the auxiliary mask logits of features[AUX_LAYER]."""
-    aux = None
+def forward_with_aux(model, aux_heads, x):
+    """torchvision MobileNetV2.forward, also returning the auxiliary mask logits of the AUX_LAYERS."""
+    aux = {}
     for i, layer in enumerate(model.features):
         x = layer(x)
-        if i == AUX_LAYER:
-            aux = aux_head(x)
+        if i in AUX_LAYERS:
+            aux[i] = aux_heads[str(i)](x)
     logits = model.classifier(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
     return logits, aux
+
+
+def aux_loss(aux, masks):
+    """Cross-entropy of each auxiliary map against the mask label at the centre of each of its cells."""
+    total = 0
+    for i, logits in aux.items():
+        stride = AUX_LAYERS[i]
+        target = masks[:, stride // 2 :: stride, stride // 2 :: stride].long()
+        total = total + F.cross_entropy(logits, target, ignore_index=255)
+    return total
 
 
 def predict(model, images_uint8, batch=128):
@@ -68,6 +77,24 @@ def run(args, train_set, val_set):
     export(model, val_set, record)
 
 
+def backbone_init(args, train_set, val_set):
+    """The trained classifier's `features` weights (MobileNetV2 width 0.5), with which the detector and the
+    segmenter start: the classifier's checkpoint from this work dir, trained first if missing."""
+    path = common.checkpoint_path(args, NAME)
+    if os.path.exists(path):
+        state = torch.load(path)
+        model_state, record = state["model"], state["record"]
+    else:
+        model, record = common.train_or_load(args, NAME, build_model, lambda: train(args, train_set, val_set))
+        model_state = model.state_dict()
+    features = {k[len("features.") :]: v for k, v in model_state.items() if k.startswith("features.")}
+    about = (
+        f"features of the {NAME} checkpoint trained by this script ({record['date']}, train seed "
+        f"{record['train_seed']}, held-out top-1 {record['heldout_metric']['top1']})"
+    )
+    return features, about
+
+
 def train(args, train_set, val_set):
     common.setup_torch(args.train_seed)
     n_train = min(args.cls_images, len(train_set))
@@ -81,9 +108,11 @@ def train(args, train_set, val_set):
 
     model = build_model().to(memory_format=torch.channels_last)
     params = sum(p.numel() for p in model.parameters())
-    aux_head = torch.nn.Conv2d(model.features[AUX_LAYER].out_channels, 7, 1).to(memory_format=torch.channels_last)
+    aux_heads = torch.nn.ModuleDict(
+        {str(i): torch.nn.Conv2d(model.features[i].out_channels, 7, 1) for i in AUX_LAYERS}
+    ).to(memory_format=torch.channels_last)
     steps_per_epoch = math.ceil(n_train / args.cls_batch)
-    optimizer = torch.optim.AdamW(list(model.parameters()) + list(aux_head.parameters()), lr=args.cls_lr, weight_decay=1e-4)
+    optimizer = torch.optim.AdamW(list(model.parameters()) + list(aux_heads.parameters()), lr=args.cls_lr, weight_decay=1e-4)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=args.cls_lr, total_steps=args.cls_epochs * steps_per_epoch, pct_start=0.2
     )
@@ -99,12 +128,8 @@ def train(args, train_set, val_set):
             images, masks = augment(x_train[idx], m_train[idx], gen)
             x = common.normalize(images).contiguous(memory_format=torch.channels_last)
             y = y_train[idx]
-            logits, aux = forward_with_aux(model, aux_head, x)
-            half = AUX_STRIDE // 2
-            aux_target = masks[:, half::AUX_STRIDE, half::AUX_STRIDE].long()  # label at each cell centre
-            loss = F.cross_entropy(logits, y, label_smoothing=0.05) + AUX_WEIGHT * F.cross_entropy(
-                aux, aux_target, ignore_index=255
-            )
+            logits, aux = forward_with_aux(model, aux_heads, x)
+            loss = F.cross_entropy(logits, y, label_smoothing=0.05) + AUX_WEIGHT * aux_loss(aux, masks)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -116,6 +141,9 @@ def train(args, train_set, val_set):
             f"classifier epoch {epoch + 1}/{args.cls_epochs}: loss {loss_sum / total:.4f} "
             f"train acc {correct / total:.4f} ({watch.wall():.0f} s)"
         )
+        if args.cls_eval_every and (epoch + 1) % args.cls_eval_every == 0 and epoch + 1 < args.cls_epochs:
+            top1 = (predict(model, x_val).argmax(1) == y_val).float().mean().item()
+            log(f"classifier epoch {epoch + 1}: held-out top-1 {top1:.4f}")
     watch.stop()
 
     logits = predict(model, x_val)
@@ -138,7 +166,7 @@ def train(args, train_set, val_set):
             "optimizer": f"AdamW lr {args.cls_lr} one-cycle, weight decay 1e-4, label smoothing 0.05",
             "augmentation": "random horizontal / vertical flips",
             "auxiliary_loss": (
-                f"{AUX_WEIGHT} x cross-entropy of a 1x1 conv on features[{AUX_LAYER}] (stride {AUX_STRIDE}) against "
+                f"{AUX_WEIGHT} x cross-entropy of 1x1 convs on features[i] (i: stride = {AUX_LAYERS}) against "
                 "the synth mask sampled at the cell centres (training only, not exported)"
             ),
             "train_images_used": n_train,

@@ -30,7 +30,7 @@ from torchvision.models.detection.ssdlite import SSDLiteHead, _extra_block, _nor
 from torchvision.models.detection.transform import resize_boxes
 from torchvision.ops import boxes as box_ops
 
-from . import coco_eval, common
+from . import classifier, coco_eval, common
 from .common import log
 
 NAME = "synth-ssdlite"
@@ -58,9 +58,13 @@ MAX_DETECTIONS = 100
 class MobileNetV2SSDLiteFeatures(nn.Module):
     """torchvision's SSDLiteFeatureExtractorMobileNet, for MobileNetV2 blocks (`.conv` instead of `.block`)."""
 
-    def __init__(self, width_mult, norm_layer, min_depth=16):
+    def __init__(self, width_mult, norm_layer, features_state=None, min_depth=16):
         super().__init__()
         backbone = mobilenet_v2(width_mult=width_mult, norm_layer=norm_layer).features
+        if features_state is None:
+            _normal_init(backbone)
+        else:
+            backbone.load_state_dict(features_state)
         c4 = 14  # first block of the stride-32 stage (t=6, c=160, s=2); no residual connection
         if backbone[c4].use_res_connect or backbone[c4].conv[1][0].stride != (2, 2):
             raise AssertionError("unexpected MobileNetV2 layout")
@@ -90,10 +94,10 @@ class MobileNetV2SSDLiteFeatures(nn.Module):
         return OrderedDict([(str(i), v) for i, v in enumerate(output)])
 
 
-def build_model():
+def build_model(features_state=None):
+    """SSDLite; the MobileNetV2 part from `features_state` (torchvision features state dict) when given."""
     norm_layer = partial(nn.BatchNorm2d, eps=0.001, momentum=0.03)
-    backbone = MobileNetV2SSDLiteFeatures(WIDTH_MULT, norm_layer)
-    _normal_init(backbone.features)
+    backbone = MobileNetV2SSDLiteFeatures(WIDTH_MULT, norm_layer, features_state)
     anchor_generator = DefaultBoxGenerator(ASPECT_RATIOS, scales=SCALES, clip=True)
     with torch.no_grad():
         outs = backbone.eval()(torch.zeros(1, 3, SIZE, SIZE))
@@ -235,7 +239,9 @@ def train(args, train_set, val_set):
     x_val = torch.from_numpy(common.load_many([val_set.image_path(i) for i in range(len(val_set))], SIZE, SIZE))
     log(f"detector: loaded {n_train} training and {len(val_set)} held-out images in {time.time() - t0:.0f} s")
 
-    model = build_model().to(memory_format=torch.channels_last)
+    init_state, init_about = classifier.backbone_init(args, train_set, val_set)
+    common.setup_torch(args.train_seed)
+    model = build_model(init_state).to(memory_format=torch.channels_last)
     params = sum(p.numel() for p in model.parameters())
     anchors = anchors_for(model, torch.zeros(1, 3, SIZE, SIZE))
     log(f"detector: {params} parameters, {anchors.shape[0]} anchors, feature maps {model.feature_map_sizes}")
@@ -286,6 +292,10 @@ def train(args, train_set, val_set):
             ),
             "parameters": params,
             "input": f"{SIZE}x{SIZE}",
+            "backbone_init": init_about,
+            "batch": BATCH,
+            "optimizer": f"AdamW lr {args.det_lr} one-cycle, weight decay 1e-4",
+            "augmentation": "random horizontal / vertical flips",
             "heldout_metric": {k: round(v, 5) for k, v in stats.items()},
         },
     )

@@ -19,7 +19,7 @@ from torch import nn
 from torchvision.models import mobilenet_v2
 from torchvision.ops.misc import Conv2dNormActivation
 
-from . import common
+from . import classifier, common
 from .common import log
 
 NAME = "synth-deeplabv3"
@@ -33,9 +33,12 @@ SEG_NAMES = ["background"] + common.CLASS_NAMES
 
 
 class DeepLabV3MobileNetV2(nn.Module):
-    def __init__(self, width_mult=WIDTH_MULT, head_channels=HEAD_CHANNELS, num_classes=NUM_CLASSES):
+    def __init__(self, features_state=None, width_mult=WIDTH_MULT, head_channels=HEAD_CHANNELS, num_classes=NUM_CLASSES):
         super().__init__()
-        features = mobilenet_v2(width_mult=width_mult).features[:-1]  # drop the 1280 conv: end at 320 x width
+        features = mobilenet_v2(width_mult=width_mult).features
+        if features_state is not None:
+            features.load_state_dict(features_state)
+        features = features[:-1]  # drop the 1280 conv: end at 320 x width
         # Output stride 16: the stride-32 stage (features[14..17]) keeps stride 16; after its first block, rate 2.
         first = features[14].conv[1][0]
         first.stride = (1, 1)
@@ -138,7 +141,9 @@ def train(args, train_set, val_set):
     x_val = torch.from_numpy(common.load_many([val_set.image_path(i) for i in range(len(val_set))], SIZE, SIZE))
     log(f"segmenter: loaded {n_train} training and {len(val_set)} held-out images in {time.time() - t0:.0f} s")
 
-    model = DeepLabV3MobileNetV2().to(memory_format=torch.channels_last)
+    init_state, init_about = classifier.backbone_init(args, train_set, val_set)
+    common.setup_torch(args.train_seed)
+    model = DeepLabV3MobileNetV2(init_state).to(memory_format=torch.channels_last)
     params = sum(p.numel() for p in model.parameters())
     steps_per_epoch = math.ceil(n_train / BATCH)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.seg_lr, weight_decay=1e-4)
@@ -187,6 +192,10 @@ def train(args, train_set, val_set):
             ),
             "parameters": params,
             "input": f"{SIZE}x{SIZE}",
+            "backbone_init": init_about,
+            "batch": BATCH,
+            "optimizer": f"AdamW lr {args.seg_lr} one-cycle, weight decay 1e-4",
+            "augmentation": "random horizontal / vertical flips",
             "heldout_metric": metric,
         },
     )
