@@ -27,6 +27,7 @@ SIZE = 256
 WIDTH_MULT = 0.5
 HEAD_CHANNELS = 128
 BATCH = 16
+FROZEN_BLOCKS = 4  # as the detector: stem to stride 4 keep the classifier's weights and BatchNorm statistics
 NUM_CLASSES = len(common.CLASS_NAMES) + 1  # 0 background, 1..6 as SYNTH.md
 IGNORE = 255
 SEG_NAMES = ["background"] + common.CLASS_NAMES
@@ -145,8 +146,11 @@ def train(args, train_set, val_set):
     common.setup_torch(args.train_seed)
     model = DeepLabV3MobileNetV2(init_state).to(memory_format=torch.channels_last)
     params = sum(p.numel() for p in model.parameters())
+    frozen = model.backbone[:FROZEN_BLOCKS]
+    for p in frozen.parameters():
+        p.requires_grad_(False)
     steps_per_epoch = math.ceil(n_train / BATCH)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.seg_lr, weight_decay=1e-4)
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.seg_lr, weight_decay=1e-4)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=args.seg_lr, total_steps=args.seg_epochs * steps_per_epoch, pct_start=0.15
     )
@@ -155,6 +159,7 @@ def train(args, train_set, val_set):
     watch = common.Stopwatch()
     for epoch in range(args.seg_epochs):
         model.train()
+        frozen.eval()
         order = torch.randperm(n_train, generator=gen)
         loss_sum, count = 0.0, 0
         for s in range(0, n_train, BATCH):
@@ -193,6 +198,7 @@ def train(args, train_set, val_set):
             "parameters": params,
             "input": f"{SIZE}x{SIZE}",
             "backbone_init": init_about,
+            "frozen": f"backbone features[:{FROZEN_BLOCKS}] (weights and BatchNorm statistics)",
             "batch": BATCH,
             "optimizer": f"AdamW lr {args.seg_lr} one-cycle, weight decay 1e-4",
             "augmentation": "random horizontal / vertical flips",
