@@ -307,7 +307,7 @@ public final class EvalVocJob {
     output.writeText("metrics.json", Json.write(json));
   }
 
-  /** The model run's summary with the evaluation's time included. */
+  /** The model run's summary with the evaluation's time included (wall time and images/s). */
   private static RunSummary withWallTime(RunSummary run, double wall) {
     return new RunSummary(
         run.runId(),
@@ -319,7 +319,7 @@ public final class EvalVocJob {
         run.ok(),
         run.errors(),
         wall,
-        run.imagesPerSecond(),
+        run.images() / wall,
         run.sessionsBuilt(),
         run.stageMillis(),
         run.metrics());
