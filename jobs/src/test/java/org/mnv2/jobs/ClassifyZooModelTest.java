@@ -14,6 +14,12 @@ import org.mnv2.udf.ExecutorSessions;
  * The real MobileNetV2 (ONNX Model Zoo, int8) on real ImageNet photos through the shipped spec
  * {@code mobilenetv2-onnx-zoo}: top-1 must agree with the fixture's torchvision-preprocessed
  * reference and with the ground truth as often as the acceptance criteria say.
+ *
+ * <p>The model is int8: near a decision boundary ONNX Runtime's answer depends on the CPU's int8
+ * kernels (VNNI or AVX2), so a photo agrees when its top-1 is the reference recorded on either kind
+ * of CPU (labels.csv's reference_top1 and reference_top1_vnni differ on 2 of 17). The ground-truth
+ * floor holds for both: the AVX2 reference equals the ground truth on 12 of 17, the VNNI one on 14.
+ * fp32 models are compared strictly (SynthClassifierTest's golden parity).
  */
 class ClassifyZooModelTest extends SparkTestBase {
 
@@ -53,14 +59,22 @@ class ClassifyZooModelTest extends SparkTestBase {
       Fixtures.ImagenetLabel expected = labels.get(r.getString(0));
       assertThat(expected).as("labels.csv row for %s", r.getString(0)).isNotNull();
       assertThat(r.getInt(3)).as("top-k size").isEqualTo(5);
-      agreeReference += r.getInt(1) == expected.referenceTop1() ? 1 : 0;
-      if (r.getInt(1) != expected.referenceTop1()) {
-        disagreements.add(r.getString(0) + ": " + r.getInt(1) + " vs " + expected.referenceTop1());
+      if (expected.matchesAReference(r.getInt(1))) {
+        agreeReference++;
+      } else {
+        disagreements.add(
+            r.getString(0)
+                + ": "
+                + r.getInt(1)
+                + " vs "
+                + expected.referenceTop1()
+                + " / "
+                + expected.referenceTop1Vnni());
       }
       agreeTruth += r.getInt(1) == expected.truth() ? 1 : 0;
     }
     assertThat(agreeReference)
-        .as("top-1 equal to reference_top1; differs on %s", disagreements)
+        .as("top-1 equal to reference_top1 or reference_top1_vnni; differs on %s", disagreements)
         .isGreaterThanOrEqualTo(16);
     assertThat(agreeTruth).as("top-1 equal to ground truth").isGreaterThanOrEqualTo(11);
   }
