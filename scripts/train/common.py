@@ -251,8 +251,8 @@ def export_onnx(module, example, path, input_names, output_names, dynamic_axes):
 class Stopwatch:
     """Wall and CPU time (this process, all threads) of the training loop: CPU time shows contention."""
 
-    def __init__(self):
-        self.wall0, self.cpu0 = time.time(), time.process_time()
+    def __init__(self, wall_before=0.0, cpu_before=0.0):
+        self.wall0, self.cpu0 = time.time() - wall_before, time.process_time() - cpu_before
         self.stopped = None
 
     def stop(self):
@@ -267,6 +267,50 @@ class Stopwatch:
 
 def checkpoint_path(args, name):
     return os.path.join(args.work_dir, "checkpoints", name + ".pt")
+
+
+class EpochState:
+    """Per-epoch snapshot of a training run (model, optimizer, schedule, random streams, clocks), so a run that
+    was killed resumes at its last finished epoch and ends with the same weights as an uninterrupted one."""
+
+    def __init__(self, args, name, config):
+        self.path = os.path.join(args.work_dir, "checkpoints", name + ".epoch.pt")
+        self.config = config  # the run's settings: a snapshot of other settings is not resumed
+
+    def resume(self, model, optimizer, scheduler, gen):
+        """The epoch to start at and the stopwatch, restored from the snapshot when there is a matching one."""
+        if os.path.exists(self.path):
+            state = torch.load(self.path)
+            if state["config"] == self.config:
+                model.load_state_dict(state["model"])
+                optimizer.load_state_dict(state["optimizer"])
+                scheduler.load_state_dict(state["scheduler"])
+                gen.set_state(state["gen"])
+                torch.set_rng_state(state["torch_rng"])
+                log(f"resuming {os.path.relpath(self.path, REPO)} after epoch {state['epoch']}")
+                return state["epoch"], Stopwatch(state["wall"], state["cpu"])
+            log(f"ignoring {os.path.relpath(self.path, REPO)}: recorded with other settings")
+        return 0, Stopwatch()
+
+    def save(self, epoch, model, optimizer, scheduler, gen, watch):
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        state = {
+            "config": self.config,
+            "epoch": epoch,
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "gen": gen.get_state(),
+            "torch_rng": torch.get_rng_state(),
+            "wall": watch.wall(),
+            "cpu": watch.cpu(),
+        }
+        torch.save(state, self.path + ".tmp")
+        os.replace(self.path + ".tmp", self.path)
+
+    def clear(self):
+        if os.path.exists(self.path):
+            os.remove(self.path)
 
 
 def train_or_load(args, name, build, train):

@@ -225,7 +225,10 @@ def evaluate(model, images, synth, anchors, batch=64):
                             "score": score,
                         }
                     )
-    return coco_eval.evaluate(synth.coco, results)
+    gt = dict(synth.coco)
+    gt["images"] = [im for im in gt["images"] if im["id"] <= len(images)]  # a subset: its first images
+    gt["annotations"] = [a for a in gt["annotations"] if a["image_id"] <= len(images)]
+    return coco_eval.evaluate(gt, results)
 
 
 def run(args, train_set, val_set):
@@ -258,8 +261,22 @@ def train(args, train_set, val_set):
         optimizer, max_lr=args.det_lr, total_steps=args.det_epochs * steps_per_epoch, pct_start=0.15
     )
     gen = torch.Generator().manual_seed(args.train_seed)
-    watch = common.Stopwatch()
-    for epoch in range(args.det_epochs):
+    snapshot = common.EpochState(
+        args,
+        NAME,
+        {
+            "epochs": args.det_epochs,
+            "lr": args.det_lr,
+            "images": n_train,
+            "train_seed": args.train_seed,
+            "data_seed": train_set.seed,
+            "size": SIZE,
+            "scales": SCALES,
+            "backbone_init": init_about,
+        },
+    )
+    first_epoch, watch = snapshot.resume(model, optimizer, scheduler, gen)
+    for epoch in range(first_epoch, args.det_epochs):
         model.train()
         frozen.eval()
         order = torch.randperm(n_train, generator=gen)
@@ -275,6 +292,8 @@ def train(args, train_set, val_set):
             scheduler.step()
             sums += [box_loss.item(), cls_loss.item()]
             count += 1
+            if count % 50 == 0:
+                log(f"detector epoch {epoch + 1} step {count}/{steps_per_epoch} ({watch.wall():.0f} s)")
         log(
             f"detector epoch {epoch + 1}/{args.det_epochs}: box loss {sums[0] / count:.4f} "
             f"cls loss {sums[1] / count:.4f} ({watch.wall():.0f} s)"
@@ -282,7 +301,9 @@ def train(args, train_set, val_set):
         if args.det_eval_every and (epoch + 1) % args.det_eval_every == 0 and epoch + 1 < args.det_epochs:
             stats = evaluate(model, x_val[: args.det_eval_images], val_set, anchors)
             log(f"detector epoch {epoch + 1}: AP {stats['AP']:.4f} AP50 {stats['AP50']:.4f} (subset)")
+        snapshot.save(epoch + 1, model, optimizer, scheduler, gen, watch)
     watch.stop()
+    snapshot.clear()
 
     stats = evaluate(model, x_val, val_set, anchors)
     log("detector held-out: " + ", ".join(f"{k} {v:.4f}" for k, v in stats.items()))

@@ -34,9 +34,9 @@ SEG_NAMES = ["background"] + common.CLASS_NAMES
 
 
 class DeepLabV3MobileNetV2(nn.Module):
-    def __init__(self, features_state=None, width_mult=WIDTH_MULT, head_channels=HEAD_CHANNELS, num_classes=NUM_CLASSES):
+    def __init__(self, features_state=None, head_channels=HEAD_CHANNELS, num_classes=NUM_CLASSES):
         super().__init__()
-        features = mobilenet_v2(width_mult=width_mult).features
+        features = mobilenet_v2(width_mult=WIDTH_MULT).features
         if features_state is not None:
             features.load_state_dict(features_state)
         features = features[:-1]  # drop the 1280 conv: end at 320 x width
@@ -150,14 +150,28 @@ def train(args, train_set, val_set):
     for p in frozen.parameters():
         p.requires_grad_(False)
     steps_per_epoch = math.ceil(n_train / BATCH)
-    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.seg_lr, weight_decay=1e-4)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=args.seg_lr, weight_decay=1e-4)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=args.seg_lr, total_steps=args.seg_epochs * steps_per_epoch, pct_start=0.15
     )
     gen = torch.Generator().manual_seed(args.train_seed)
+    snapshot = common.EpochState(
+        args,
+        NAME,
+        {
+            "epochs": args.seg_epochs,
+            "lr": args.seg_lr,
+            "images": n_train,
+            "train_seed": args.train_seed,
+            "data_seed": train_set.seed,
+            "size": SIZE,
+            "backbone_init": init_about,
+        },
+    )
     log(f"segmenter: {params} parameters, {args.seg_epochs} epochs x {steps_per_epoch} steps")
-    watch = common.Stopwatch()
-    for epoch in range(args.seg_epochs):
+    first_epoch, watch = snapshot.resume(model, optimizer, scheduler, gen)
+    for epoch in range(first_epoch, args.seg_epochs):
         model.train()
         frozen.eval()
         order = torch.randperm(n_train, generator=gen)
@@ -173,10 +187,14 @@ def train(args, train_set, val_set):
             scheduler.step()
             loss_sum += loss.item()
             count += 1
+            if count % 100 == 0:
+                log(f"segmenter epoch {epoch + 1} step {count}/{steps_per_epoch} ({watch.wall():.0f} s)")
         log(f"segmenter epoch {epoch + 1}/{args.seg_epochs}: loss {loss_sum / count:.4f} ({watch.wall():.0f} s)")
         if args.seg_eval_every and (epoch + 1) % args.seg_eval_every == 0 and epoch + 1 < args.seg_epochs:
             log(f"segmenter epoch {epoch + 1}: mIoU {evaluate(model, x_val, val_set, 200)['mIoU']:.4f} (subset)")
+        snapshot.save(epoch + 1, model, optimizer, scheduler, gen, watch)
     watch.stop()
+    snapshot.clear()
 
     metric = evaluate(model, x_val, val_set)
     log(f"segmenter held-out: mIoU {metric['mIoU']:.4f}, pixel accuracy {metric['pixel_accuracy']:.4f}, "
