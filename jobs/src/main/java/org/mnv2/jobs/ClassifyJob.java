@@ -12,6 +12,11 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.run.InferenceRun;
+import org.mnv2.jobs.run.JobRun;
+import org.mnv2.jobs.run.RunSummary;
+import org.mnv2.jobs.storage.Json;
 import org.mnv2.model.UsageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,19 +38,19 @@ public final class ClassifyJob {
 
   /** Runs the job; the same path for the CLI, spark-submit and tests. */
   public static RunSummary run(SparkSession spark, InferenceConf conf) {
-    InferencePipeline.Result result = InferencePipeline.run(spark, conf, "classify");
-    RunSummary summary = result.summary();
-    if (conf.labelsUri() != null) {
-      Map<String, Object> accuracy = accuracy(spark, result.predictions(), conf.labelsUri());
-      summary = summary.withMetrics(accuracy);
-      Map<String, Object> metrics = new LinkedHashMap<>();
-      metrics.put("task", "classification");
-      metrics.putAll(accuracy);
-      result.output().writeText("metrics.json", Json.write(metrics));
-      LOG.info("Accuracy against {}: {}", conf.labelsUri(), accuracy);
+    try (JobRun run = JobRun.begin(spark, "classify", conf.output())) {
+      InferenceRun.Result result = InferenceRun.run(run, conf);
+      if (conf.labelsUri() != null) {
+        Map<String, Object> accuracy = accuracy(spark, result.predictions(), conf.labelsUri());
+        run.addMetrics(accuracy);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("task", "classification");
+        metrics.putAll(accuracy);
+        run.output().writeText("metrics.json", Json.write(metrics));
+        LOG.info("Accuracy against {}: {}", conf.labelsUri(), accuracy);
+      }
+      return run.finish();
     }
-    InferencePipeline.writeSummary(result.output(), summary);
-    return summary;
   }
 
   /** Top-1 / top-5 over the labelled images (an error row counts as wrong). */

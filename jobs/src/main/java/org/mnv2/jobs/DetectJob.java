@@ -3,6 +3,10 @@ package org.mnv2.jobs;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.run.InferenceRun;
+import org.mnv2.jobs.run.JobRun;
+import org.mnv2.jobs.run.RunSummary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,15 +28,19 @@ public final class DetectJob {
 
   /** Runs the job; the same path for the CLI, spark-submit and tests. */
   public static RunSummary run(SparkSession spark, InferenceConf conf) {
-    InferencePipeline.Result result = InferencePipeline.run(spark, conf, "detect");
-    // size(NULL) is -1 in Spark SQL: error rows must count as 0.
-    Row counts =
-        result.predictions().selectExpr("sum(IF(detections IS NULL, 0, size(detections)))").first();
-    long detections = counts.isNullAt(0) ? 0 : counts.getLong(0);
-    LOG.info("{} detections in {} images", detections, result.summary().ok());
-    RunSummary summary = result.summary().withMetrics(Map.of("detections", detections));
-    InferencePipeline.writeSummary(result.output(), summary);
-    return summary;
+    try (JobRun run = JobRun.begin(spark, "detect", conf.output())) {
+      InferenceRun.Result result = InferenceRun.run(run, conf);
+      // size(NULL) is -1 in Spark SQL: error rows must count as 0.
+      Row counts =
+          result
+              .predictions()
+              .selectExpr("sum(IF(detections IS NULL, 0, size(detections)))")
+              .first();
+      long detections = counts.isNullAt(0) ? 0 : counts.getLong(0);
+      LOG.info("{} detections", detections);
+      run.addMetrics(Map.of("detections", detections));
+      return run.finish();
+    }
   }
 
   /** spark-submit entry point: the same arguments as {@code scripts/pipeline detect}. */

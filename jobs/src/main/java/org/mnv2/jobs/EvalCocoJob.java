@@ -11,12 +11,10 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -34,6 +32,15 @@ import org.mnv2.eval.coco.CocoDataset;
 import org.mnv2.eval.coco.CocoEvaluation;
 import org.mnv2.eval.coco.CocoFormatException;
 import org.mnv2.eval.coco.CocoImage;
+import org.mnv2.jobs.conf.EvalCocoConf;
+import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.evaluation.coco.CocoOutputs;
+import org.mnv2.jobs.evaluation.coco.CocoResultsFile;
+import org.mnv2.jobs.evaluation.coco.SparkCocoEvaluator;
+import org.mnv2.jobs.run.InferenceRun;
+import org.mnv2.jobs.run.JobRun;
+import org.mnv2.jobs.run.RunSummary;
+import org.mnv2.jobs.storage.InputImages;
 import org.mnv2.model.UsageException;
 import org.mnv2.model.spec.ModelSpec;
 import org.mnv2.udf.Schemas;
@@ -64,71 +71,49 @@ public final class EvalCocoJob {
 
   /** Runs the job; the same path for the CLI, spark-submit and tests. */
   public static RunSummary run(SparkSession spark, EvalCocoConf conf) {
-    long start = System.nanoTime();
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    CocoDataset groundTruth = readAnnotations(conf.annotations(), hadoop);
-    LOG.info(
-        "Annotations {}: {} images, {} annotations, {} categories",
-        conf.annotations(),
-        groundTruth.images().size(),
-        groundTruth.annotations().size(),
-        groundTruth.categories().size());
-    OutputLocation output = new OutputLocation(conf.output(), hadoop);
-    RunSummary summary;
-    Dataset<Row> detections;
-    if (conf.inference() == null) {
-      requireFile(conf.detections(), "--detections", "a COCO results JSON file", hadoop);
-      output.prepare(conf.mode());
-      OutputCommitters.configure(spark, output.uri());
-      var gt = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(groundTruth);
-      detections =
-          CocoResultsFile.read(spark, conf.detections(), gt, InferencePipeline.hadoopConf(spark));
-      CocoOutputs.copyDetections(conf.detections(), output.child("detections.json"), hadoop);
-      summary = null;
-    } else {
-      ModelRun run = runModel(spark, conf, groundTruth);
-      detections = run.detections();
-      long written =
-          CocoOutputs.writeDetections(
-              detections.orderBy("image_id", "idx").toLocalIterator(),
-              output.child("detections.json"),
-              hadoop);
-      LOG.info("Wrote {} detections to {}", written, output.child("detections.json"));
-      summary = run.summary();
+    try (JobRun run = JobRun.begin(spark, "eval-coco", conf.output())) {
+      Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+      CocoDataset groundTruth = readAnnotations(conf.annotations(), hadoop);
+      LOG.info(
+          "Annotations {}: {} images, {} annotations, {} categories",
+          conf.annotations(),
+          groundTruth.images().size(),
+          groundTruth.annotations().size(),
+          groundTruth.categories().size());
+      Dataset<Row> detections;
+      if (conf.inference() == null) {
+        requireFile(conf.detections(), "--detections", "a COCO results JSON file", hadoop);
+        run.prepareOutput(conf.mode());
+        var gt = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(groundTruth);
+        run.track(gt);
+        detections = CocoResultsFile.read(spark, conf.detections(), gt, run.hadoopConf());
+        CocoOutputs.copyDetections(
+            conf.detections(), run.output().child("detections.json"), hadoop);
+      } else {
+        detections = runModel(run, conf, groundTruth);
+        long written =
+            CocoOutputs.writeDetections(
+                detections.orderBy("image_id", "idx").toLocalIterator(),
+                run.output().child("detections.json"),
+                hadoop);
+        LOG.info("Wrote {} detections to {}", written, run.output().child("detections.json"));
+      }
+      CocoEvaluation evaluation = SparkCocoEvaluator.evaluate(spark, groundTruth, detections);
+      detections.unpersist();
+      CocoOutputs.writeMetrics(spark, run.output(), evaluation);
+      if (conf.inference() == null) {
+        run.recordEvaluatedImages(evaluation.images());
+      }
+      run.addMetrics(evaluation.stats().byName());
+      run.addMetrics(Map.of("annotated_images", evaluation.images()));
+      LOG.info("eval-coco: AP {} AP50 {}", evaluation.stats().ap(), evaluation.stats().ap50());
+      return run.finish();
     }
-    CocoEvaluation evaluation = SparkCocoEvaluator.evaluate(spark, groundTruth, detections);
-    detections.unpersist();
-    CocoOutputs.writeMetrics(spark, output, evaluation);
-    Map<String, Object> metrics = new LinkedHashMap<>(evaluation.stats().byName());
-    metrics.put("annotated_images", evaluation.images());
-    if (summary == null) {
-      double wall = (System.nanoTime() - start) / 1e9;
-      summary =
-          new RunSummary(
-              UUID.randomUUID().toString(),
-              "eval-coco",
-              null,
-              spark.sparkContext().master(),
-              output.uri(),
-              evaluation.images(),
-              evaluation.images(),
-              0,
-              wall,
-              evaluation.images() / wall,
-              0,
-              Map.of(),
-              Map.of());
-    }
-    summary = summary.withMetrics(metrics);
-    InferencePipeline.writeSummary(output, summary);
-    LOG.info("eval-coco done: AP {} AP50 {}", evaluation.stats().ap(), evaluation.stats().ap50());
-    return summary;
   }
 
-  /** The model's run and its detections ({@link SparkCocoEvaluator#DETECTIONS}, cached). */
-  private record ModelRun(RunSummary summary, Dataset<Row> detections) {}
-
-  private static ModelRun runModel(SparkSession spark, EvalCocoConf conf, CocoDataset gt) {
+  /** Runs the model; its detections ({@link SparkCocoEvaluator#DETECTIONS}, cached). */
+  private static Dataset<Row> runModel(JobRun run, EvalCocoConf conf, CocoDataset gt) {
+    SparkSession spark = run.spark();
     InferenceConf inference = conf.inference();
     ModelSpec spec = inference.spec();
     int[] evaluated = evaluatedCategories(spec, gt, conf.annotations());
@@ -167,7 +152,7 @@ public final class EvalCocoJob {
           images.count(),
           inference.input());
     }
-    InferencePipeline.Result result = InferencePipeline.run(spark, inference, "eval-coco", images);
+    InferenceRun.Result result = InferenceRun.run(run, inference, images);
     List<Row> files = new ArrayList<>();
     imageIds.forEach((name, id) -> files.add(RowFactory.create(name, id)));
     StructType fileSchema =
@@ -192,7 +177,7 @@ public final class EvalCocoJob {
                 col("col.score"))
             .map(new ToResultRow(), Encoders.row(SparkCocoEvaluator.DETECTIONS))
             .persist(StorageLevel.MEMORY_AND_DISK());
-    return new ModelRun(result.summary(), detections);
+    return detections;
   }
 
   /**

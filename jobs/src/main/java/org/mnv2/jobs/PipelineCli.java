@@ -1,6 +1,14 @@
 package org.mnv2.jobs;
 
 import java.io.PrintWriter;
+import org.mnv2.jobs.cli.ClassifyCommand;
+import org.mnv2.jobs.cli.DemoCommand;
+import org.mnv2.jobs.cli.DetectCommand;
+import org.mnv2.jobs.cli.EvalCocoCommand;
+import org.mnv2.jobs.cli.EvalVocCommand;
+import org.mnv2.jobs.cli.SecretRedaction;
+import org.mnv2.jobs.cli.SegmentCommand;
+import org.mnv2.jobs.cli.SynthCommand;
 import org.mnv2.model.UsageException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -99,7 +107,7 @@ public final class PipelineCli implements Runnable {
     return (end < 0 ? text : text.substring(0, end)).trim();
   }
 
-  static void exit(int code) {
+  public static void exit(int code) {
     System.exit(code);
   }
 }

@@ -1,6 +1,10 @@
 package org.mnv2.jobs;
 
 import org.apache.spark.sql.SparkSession;
+import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.run.InferenceRun;
+import org.mnv2.jobs.run.JobRun;
+import org.mnv2.jobs.run.RunSummary;
 
 /**
  * {@code segment}: semantic segmentation of every image under {@code --input}.
@@ -19,9 +23,10 @@ public final class SegmentJob {
 
   /** Runs the job; the same path for the CLI, spark-submit and tests. */
   public static RunSummary run(SparkSession spark, InferenceConf conf) {
-    InferencePipeline.Result result = InferencePipeline.run(spark, conf, "segment");
-    InferencePipeline.writeSummary(result.output(), result.summary());
-    return result.summary();
+    try (JobRun run = JobRun.begin(spark, "segment", conf.output())) {
+      InferenceRun.run(run, conf);
+      return run.finish();
+    }
   }
 
   /** spark-submit entry point: the same arguments as {@code scripts/pipeline segment}. */

@@ -22,6 +22,8 @@ import javax.imageio.ImageWriter;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.run.RunSummary;
 
 /**
  * Output rows = input files, always: real images in every awkward encoding are classified, broken

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnv2.jobs.conf.InferenceConf;
 import org.mnv2.model.spec.ModelSpec;
 import org.mnv2.synth.SynthGenerator;
 import org.mnv2.udf.ImageFunctions;

@@ -8,6 +8,8 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.run.RunSummary;
 import org.mnv2.udf.ExecutorSessions;
 
 /**

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.run.RunSummary;
 import org.mnv2.model.spec.ModelSpec;
 import org.mnv2.udf.ExecutorSessions;
 

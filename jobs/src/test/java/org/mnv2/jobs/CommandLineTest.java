@@ -21,8 +21,6 @@ class CommandLineTest {
   void captureStderr() {
     originalErr = System.err;
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    System.setProperty(
-        "mnv2.models.dir", SparkTestBase.projectRoot().resolve("conf/models").toString());
   }
 
   @AfterEach

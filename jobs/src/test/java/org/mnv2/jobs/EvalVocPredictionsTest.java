@@ -15,6 +15,9 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnv2.eval.voc.PaletteMasks;
+import org.mnv2.jobs.conf.EvalVocConf;
+import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.storage.Json;
 import org.mnv2.model.PipelineException;
 import org.mnv2.model.UsageException;
 

@@ -17,8 +17,6 @@ final class Fixtures {
 
   /** A shipped spec from conf/models, optionally with another ONNX file. */
   static ModelSpec spec(String name, Path onnx) {
-    System.setProperty(
-        "mnv2.models.dir", SparkTestBase.projectRoot().resolve("conf/models").toString());
     return new ModelSpecLoader(new LocalResources())
         .load(name, onnx == null ? null : onnx.toString());
   }

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.run.RunSummary;
+import org.mnv2.jobs.storage.OutputCommitters;
 import org.mnv2.model.spec.ModelSpec;
 
 /**

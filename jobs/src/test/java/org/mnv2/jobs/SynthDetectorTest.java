@@ -15,6 +15,9 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnv2.jobs.conf.EvalCocoConf;
+import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.run.RunSummary;
 import org.mnv2.model.spec.ModelSpec;
 import org.mnv2.synth.SynthGenerator;
 

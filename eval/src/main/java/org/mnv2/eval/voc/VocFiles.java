@@ -19,7 +19,11 @@ public interface VocFiles {
   /** Whether a file or directory exists at {@code uri}. */
   boolean exists(String uri) throws IOException;
 
-  /** The names (not paths) of the files directly in directory {@code uri}; empty when absent. */
+  /**
+   * The names (not paths) of the files directly in directory {@code uri}; {@link
+   * NoSuchFileException} (or Hadoop's FileNotFoundException) when there is no such directory, so
+   * that a missing folder is never read as an empty one.
+   */
   List<String> list(String uri) throws IOException;
 
   /** Local paths through java.nio. */
@@ -40,7 +44,7 @@ public interface VocFiles {
         Path dir = Path.of(uri);
         List<String> names = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
-          return names;
+          throw new NoSuchFileException(uri, null, "no such directory");
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
           for (Path p : entries) {

@@ -20,9 +20,10 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import org.apache.spark.sql.SparkSession;
-import org.mnv2.jobs.InferenceConf;
-import org.mnv2.jobs.Jobs;
-import org.mnv2.jobs.RunSummary;
+import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.conf.OutputMode;
+import org.mnv2.jobs.run.InferenceRun;
+import org.mnv2.jobs.run.RunSummary;
 import org.mnv2.model.runtime.InputBatch;
 import org.mnv2.model.runtime.OnnxSession;
 import org.mnv2.model.runtime.SessionOptions;
@@ -100,16 +101,16 @@ public final class ThroughputBenchmark implements java.util.concurrent.Callable<
     RunSummary pipeline;
     try {
       // warm-up run (JIT, native library, session) on a slice, then the measured run
-      Jobs.run(
+      InferenceRun.predict(
           spark,
           InferenceConf.of(jpegs.toString(), work.resolve("warmup").toString(), spec)
-              .withMode(org.mnv2.jobs.OutputMode.OVERWRITE)
+              .withMode(OutputMode.OVERWRITE)
               .withBatching(batchSize, 128));
       pipeline =
-          Jobs.run(
+          InferenceRun.predict(
               spark,
               InferenceConf.of(jpegs.toString(), work.resolve("run").toString(), spec)
-                  .withMode(org.mnv2.jobs.OutputMode.OVERWRITE)
+                  .withMode(OutputMode.OVERWRITE)
                   .withBatching(batchSize, 128));
     } finally {
       spark.stop();

@@ -1,0 +1,52 @@
+package org.mnv2.jobs.cli;
+
+import org.apache.spark.sql.SparkSession;
+import org.mnv2.jobs.ClassifyJob;
+import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.conf.JobSettings;
+import org.mnv2.jobs.run.RunSummary;
+import org.mnv2.model.spec.Task;
+import org.mnv2.udf.TaskOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pipeline classify}: see {@link ClassifyJob}. */
+@Command(
+    name = "classify",
+    description = "Classify every image under --input; write predictions/ and summary.json.")
+public final class ClassifyCommand extends InferenceCommand {
+  static final String DEFAULT_MODEL = "synth-mobilenetv2";
+
+  @Option(names = "--top-k", description = "classes per image (default 5)")
+  Integer topK;
+
+  @Option(
+      names = "--labels",
+      description = "CSV (file,class_index) to report top-1/top-5 accuracy against")
+  String labelsUri;
+
+  @Override
+  Task task() {
+    return Task.CLASSIFICATION;
+  }
+
+  @Override
+  String defaultModel() {
+    return DEFAULT_MODEL;
+  }
+
+  @Override
+  TaskOptions taskOptions(JobSettings settings) {
+    return new TaskOptions(settings.topK(topK), Double.NaN, 0);
+  }
+
+  @Override
+  String labels() {
+    return labelsUri;
+  }
+
+  @Override
+  RunSummary run(SparkSession spark, InferenceConf conf) {
+    return ClassifyJob.run(spark, conf);
+  }
+}

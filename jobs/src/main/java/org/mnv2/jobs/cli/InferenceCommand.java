@@ -1,0 +1,65 @@
+package org.mnv2.jobs.cli;
+
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.conf.JobSettings;
+import org.mnv2.jobs.run.RunSummary;
+import org.mnv2.model.spec.ModelSpec;
+import org.mnv2.model.spec.Task;
+import org.mnv2.udf.TaskOptions;
+import picocli.CommandLine.Mixin;
+
+/** classify, detect and segment: a model of one task over the images under {@code --input}. */
+abstract class InferenceCommand extends SparkCommand {
+  @Mixin InputOptions input;
+  @Mixin OutputOptions output;
+  @Mixin ModelOptions model;
+  @Mixin RuntimeOptions runtime;
+
+  abstract Task task();
+
+  abstract String defaultModel();
+
+  /** The task's postprocessing options. */
+  abstract TaskOptions taskOptions(JobSettings settings);
+
+  /** A CSV of labels to score against, or null. */
+  String labels() {
+    return null;
+  }
+
+  /** Runs the job on the resolved conf; returns its summary. */
+  abstract RunSummary run(SparkSession spark, InferenceConf conf);
+
+  /** Lines printed after the summary line. */
+  List<String> details(RunSummary summary) {
+    return List.of();
+  }
+
+  @Override
+  final Run prepare(JobSettings settings) {
+    ModelSpec early = model.loadEarly(defaultModel(), task());
+    InferenceConf conf =
+        runtime.conf(
+            settings,
+            input.input,
+            output.output,
+            output.mode(),
+            early,
+            taskOptions(settings),
+            labels());
+    return spark -> {
+      RunSummary summary =
+          run(spark, conf.withSpec(model.load(spark, defaultModel(), task(), early)));
+      return concat(Summaries.oneLine(summary), details(summary));
+    };
+  }
+
+  static List<String> concat(String first, List<String> rest) {
+    List<String> lines = new java.util.ArrayList<>();
+    lines.add(first);
+    lines.addAll(rest);
+    return lines;
+  }
+}

@@ -1,0 +1,49 @@
+package org.mnv2.jobs.cli;
+
+import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.conf.JobSettings;
+import org.mnv2.jobs.conf.OutputMode;
+import org.mnv2.model.spec.ModelSpec;
+import org.mnv2.udf.TaskOptions;
+import picocli.CommandLine.Option;
+
+/** How a model runs: the options of every command that runs one. */
+final class RuntimeOptions {
+  @Option(names = "--batch-size", description = "images per ONNX Runtime call (default 8)")
+  Integer batchSize;
+
+  @Option(
+      names = "--images-per-partition",
+      description = "images per Spark partition (default 128)")
+  Integer imagesPerPartition;
+
+  @Option(
+      names = "--threads",
+      description = "ONNX Runtime intra-op threads per task (default spark.task.cpus)")
+  Integer threads;
+
+  @Option(names = "--device", description = "auto (default), cpu or gpu")
+  String device;
+
+  /** The typed conf of a model run, resolved before Spark starts; {@code spec} may be null. */
+  InferenceConf conf(
+      JobSettings settings,
+      String input,
+      String output,
+      OutputMode mode,
+      ModelSpec spec,
+      TaskOptions taskOptions,
+      String labelsUri) {
+    return new InferenceConf(
+        input,
+        output,
+        mode,
+        spec,
+        settings.batchSize(batchSize),
+        settings.imagesPerPartition(imagesPerPartition),
+        settings.intraOpThreads(threads),
+        settings.device(device),
+        taskOptions,
+        labelsUri);
+  }
+}

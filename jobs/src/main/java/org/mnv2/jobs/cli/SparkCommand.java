@@ -1,0 +1,40 @@
+package org.mnv2.jobs.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.mnv2.jobs.PipelineCli;
+import org.mnv2.jobs.conf.JobSettings;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The shape of every command that runs on Spark: check what can be checked from the arguments
+ * (usage errors before any Spark work), start the session, run, print the result lines, stop.
+ */
+abstract class SparkCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec command;
+
+  /** A checked command, ready to run on a session. */
+  interface Run {
+    /** Runs the job; returns the lines printed on stdout. */
+    List<String> on(SparkSession spark);
+  }
+
+  /** Checks the arguments without Spark and returns the run. */
+  abstract Run prepare(JobSettings settings);
+
+  @Override
+  public final Integer call() {
+    Run run = prepare(common.settings());
+    SparkSession spark = SparkSessions.create("mnv2 " + command.name(), common.master, common.conf);
+    try {
+      run.on(spark).forEach(System.out::println);
+      return PipelineCli.OK;
+    } finally {
+      spark.stop();
+    }
+  }
+}

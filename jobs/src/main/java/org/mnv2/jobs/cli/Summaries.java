@@ -1,0 +1,21 @@
+package org.mnv2.jobs.cli;
+
+import org.mnv2.jobs.run.RunSummary;
+
+/** Short human-readable run summaries for the terminal. */
+final class Summaries {
+  private Summaries() {}
+
+  static String oneLine(RunSummary s) {
+    return String.format(
+        "%s: %d images (%d ok, %d errors) with %s in %.1f s (%.1f images/s) -> %s",
+        s.command(),
+        s.images(),
+        s.ok(),
+        s.errors(),
+        s.model(),
+        s.wallSeconds(),
+        s.imagesPerSecond(),
+        s.output());
+  }
+}

@@ -1,0 +1,193 @@
+package org.mnv2.jobs.evaluation.voc;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.regexp_extract;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.SerializableConfiguration;
+import org.mnv2.eval.voc.ConfusionMatrix;
+import org.mnv2.eval.voc.LabelMask;
+import org.mnv2.eval.voc.PaletteMasks;
+import org.mnv2.eval.voc.VocSplit;
+import org.mnv2.jobs.storage.HadoopVocFiles;
+import org.mnv2.model.PipelineException;
+
+/**
+ * The distributed half of eval-voc: (ground truth, prediction) pairs as rows, one confusion matrix
+ * per partition accumulated on the executors, and their sum on the driver. A file that cannot be
+ * read or used becomes a problem message naming it (collected on the driver), not a task failure
+ * that Spark would retry and bury in a stack trace.
+ */
+public final class VocMatrices {
+  /** (id, ground-truth URI, prediction name or URI, prediction PNG bytes or null to read it). */
+  private static final StructType PAIRS =
+      new StructType()
+          .add("id", DataTypes.StringType, false)
+          .add("truth_uri", DataTypes.StringType, false)
+          .add("prediction", DataTypes.StringType, false)
+          .add("prediction_png", DataTypes.BinaryType, true);
+
+  /** Partition results carry at most this many problem messages (the count is exact). */
+  public static final int PROBLEMS_KEPT = 5;
+
+  private VocMatrices() {}
+
+  /** The split's confusion matrix over {@code pairs}; fails naming the files it could not use. */
+  public static ConfusionMatrix evaluate(
+      Dataset<Row> pairs,
+      VocSplit split,
+      List<String> names,
+      Broadcast<SerializableConfiguration> hadoopConf) {
+    PartitionResult total =
+        pairs
+            .javaRDD()
+            .mapPartitions(new MatrixPartition(names.size(), hadoopConf))
+            .reduce(PartitionResult::merge);
+    if (total.failed() > 0) {
+      throw new PipelineException(
+          "Cannot evaluate VOC split "
+              + split.name()
+              + ": "
+              + total.failed()
+              + " of "
+              + split.ids().size()
+              + " images could not be evaluated; "
+              + String.join("; ", total.problems()));
+    }
+    if (total.matrix().images() != split.ids().size()) {
+      throw new IllegalStateException(
+          "Cannot evaluate VOC split "
+              + split.name()
+              + ": evaluated "
+              + total.matrix().images()
+              + " images (expected "
+              + split.ids().size()
+              + ")");
+    }
+    return total.matrix();
+  }
+
+  /** Pairs each ground-truth mask of the split with the model's mask_png of the same image. */
+  public static Dataset<Row> modelPairs(
+      SparkSession spark, VocSplit split, Dataset<Row> predictions) {
+    List<Row> truth = new ArrayList<>(split.ids().size());
+    for (String id : split.ids()) {
+      truth.add(RowFactory.create(id, split.maskUri(id)));
+    }
+    StructType truthSchema =
+        new StructType()
+            .add("id", DataTypes.StringType, false)
+            .add("truth_uri", DataTypes.StringType, false);
+    Dataset<Row> masks =
+        predictions.select(
+            regexp_extract(col("image_uri"), "([^/]+)\\.[^./]+$", 1).as("id"),
+            col("image_uri"),
+            col("mask_png"));
+    return spark
+        .createDataFrame(truth, truthSchema)
+        .join(masks, "id")
+        .select(
+            col("id"),
+            col("truth_uri"),
+            col("image_uri").as("prediction"),
+            col("mask_png").as("prediction_png"));
+  }
+
+  /** Pairs each ground-truth mask of the split with the PNG of the same id in a folder. */
+  public static Dataset<Row> predictionPairs(
+      SparkSession spark, VocSplit split, String predictions, int partitions) {
+    String dir = predictions.endsWith("/") ? predictions : predictions + "/";
+    List<Row> rows = new ArrayList<>(split.ids().size());
+    for (String id : split.ids()) {
+      rows.add(RowFactory.create(id, split.maskUri(id), dir + id + ".png", null));
+    }
+    // parallelize slices the list by count: no shuffle, no file read on the driver.
+    JavaRDD<Row> rdd =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, partitions);
+    return spark.createDataFrame(rdd, PAIRS);
+  }
+
+  /** One partition's confusion matrix, and what could not be evaluated there. */
+  record PartitionResult(ConfusionMatrix matrix, long failed, List<String> problems)
+      implements Serializable {
+    PartitionResult {
+      problems = List.copyOf(problems);
+    }
+
+    PartitionResult merge(PartitionResult other) {
+      List<String> all = new ArrayList<>(problems);
+      for (String p : other.problems) {
+        if (all.size() < PROBLEMS_KEPT) {
+          all.add(p);
+        }
+      }
+      return new PartitionResult(matrix.merge(other.matrix), failed + other.failed, all);
+    }
+  }
+
+  /**
+   * Executor side: decodes each ground truth and prediction of the partition into one confusion
+   * matrix. A file that cannot be read or used becomes a problem message naming it (collected on
+   * the driver), not a task failure that Spark would retry and bury in a stack trace.
+   */
+  static final class MatrixPartition implements FlatMapFunction<Iterator<Row>, PartitionResult> {
+    private final int classes;
+    private final Broadcast<SerializableConfiguration> hadoopConf;
+
+    MatrixPartition(int classes, Broadcast<SerializableConfiguration> hadoopConf) {
+      this.classes = classes;
+      this.hadoopConf = hadoopConf;
+    }
+
+    @Override
+    public Iterator<PartitionResult> call(Iterator<Row> rows) {
+      Configuration conf = hadoopConf.value().value();
+      ConfusionMatrix matrix = new ConfusionMatrix(classes);
+      List<String> problems = new ArrayList<>();
+      long failed = 0;
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        String truthUri = row.getString(1);
+        String prediction = row.getString(2);
+        try {
+          LabelMask truth = PaletteMasks.decode(read(truthUri, conf), truthUri);
+          byte[] png = row.isNullAt(3) ? read(prediction, conf) : (byte[]) row.get(3);
+          String name = row.isNullAt(3) ? prediction : "the mask_png of " + prediction;
+          LabelMask predicted = PaletteMasks.decode(png, name);
+          matrix.add(truth, predicted, name + " against " + truthUri);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+          failed++;
+          if (problems.size() < PROBLEMS_KEPT) {
+            problems.add(e.getMessage());
+          }
+        }
+      }
+      return List.of(new PartitionResult(matrix, failed, problems)).iterator();
+    }
+
+    private static byte[] read(String uri, Configuration conf) {
+      try {
+        return HadoopVocFiles.read(new Path(uri), conf);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read " + uri + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package org.mnv2.jobs.run;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.storage.InputImages;
+import org.mnv2.udf.InferenceTask;
+import org.mnv2.udf.InferenceTasks;
+import org.mnv2.udf.ModelHandle;
+import org.mnv2.udf.ModelHandles;
+import org.mnv2.udf.PartitionRunner;
+import org.mnv2.udf.Schemas;
+import org.mnv2.udf.StageTimers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model run every inference command shares, inside a {@link JobRun}: check and broadcast the
+ * model, list the images, prepare the output, run the batched partition runner, write {@code
+ * predictions/} as Parquet through Spark's commit protocol, and record what was written.
+ */
+public final class InferenceRun {
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceRun.class);
+
+  private InferenceRun() {}
+
+  /** The predictions as written (read back from Parquet), and their counts. */
+  public record Result(Dataset<Row> predictions, long images, long ok) {
+    public long errors() {
+      return images - ok;
+    }
+  }
+
+  /** Runs on the images under {@code conf.input()}. */
+  public static Result run(JobRun run, InferenceConf conf) {
+    return run(run, conf, null);
+  }
+
+  /** Runs on {@code images} (e.g. the images of a VOC split), or those under the input if null. */
+  public static Result run(JobRun run, InferenceConf conf, InputImages.Images images) {
+    SparkSession spark = run.spark();
+    InferenceTask<?> task = InferenceTasks.forSpec(conf.spec(), conf.taskOptions());
+    ModelHandle handle =
+        ModelHandles.prepare(
+            spark, conf.spec(), task, conf.intraOpThreads(), conf.batchSize(), conf.device());
+    run.track(handle.bytes());
+    if (images == null) {
+      images = InputImages.read(spark, conf.input(), conf.imagesPerPartition());
+    }
+    run.prepareOutput(conf.mode());
+    StageTimers timers = StageTimers.register(spark.sparkContext());
+    StructType schema = Schemas.predictions(task.rows().columns());
+    Dataset<Row> predictions =
+        images.rows().mapPartitions(runner(handle, task, run, timers), Encoders.row(schema));
+    String predictionsUri = run.output().child("predictions");
+    LOG.info(
+        "Running {} on {} images with model {}", run.command(), images.count(), conf.spec().name());
+    predictions.write().mode(SaveMode.ErrorIfExists).parquet(predictionsUri);
+    Dataset<Row> written = spark.read().parquet(predictionsUri);
+    long total = 0;
+    long ok = 0;
+    for (Row r : written.groupBy("status").count().collectAsList()) {
+      total += r.getLong(1);
+      if (Schemas.OK.equals(r.getString(0))) {
+        ok = r.getLong(1);
+      }
+    }
+    Map<String, Long> stages = new LinkedHashMap<>();
+    stages.put("read", timers.readNanos().sum() / 1_000_000);
+    stages.put("decode", timers.decodeNanos().sum() / 1_000_000);
+    stages.put("preprocess", timers.preprocessNanos().sum() / 1_000_000);
+    stages.put("inference", timers.inferenceNanos().sum() / 1_000_000);
+    stages.put("postprocess", timers.postprocessNanos().sum() / 1_000_000);
+    run.recordInference(conf.spec().name(), total, ok, timers.sessionsBuilt().sum(), stages);
+    return new Result(written, total, ok);
+  }
+
+  /** Runs the predictions part of the command that fits {@code conf.spec()}'s task. */
+  public static RunSummary predict(SparkSession spark, InferenceConf conf) {
+    try (JobRun run = JobRun.begin(spark, conf.spec().task().name().toLowerCase(), conf.output())) {
+      run(run, conf);
+      return run.finish();
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static PartitionRunner<?> runner(
+      ModelHandle handle, InferenceTask<?> task, JobRun run, StageTimers timers) {
+    return new PartitionRunner(handle, task, run.runId(), timers, run.hadoopConf());
+  }
+}

@@ -1,0 +1,156 @@
+package org.mnv2.jobs.run;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.SerializableConfiguration;
+import org.mnv2.jobs.conf.OutputMode;
+import org.mnv2.jobs.storage.Json;
+import org.mnv2.jobs.storage.OutputCommitters;
+import org.mnv2.jobs.storage.OutputLocation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The skeleton every job runs in: the clock and run id from {@link #begin}, the output folder
+ * prepared and its committer chosen ({@link #prepareOutput}, once the inputs have been checked, so
+ * that bad input never removes an earlier run), the broadcasts the run made (destroyed by {@link
+ * #close}), and the one place a {@link RunSummary} is built and written as {@code summary.json}
+ * ({@link #finish}).
+ */
+public final class JobRun implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
+
+  private final SparkSession spark;
+  private final String command;
+  private final String runId = UUID.randomUUID().toString();
+  private final long startNanos = System.nanoTime();
+  private final OutputLocation output;
+  private final List<Broadcast<?>> broadcasts = new ArrayList<>();
+  private final Map<String, Object> metrics = new LinkedHashMap<>();
+  private Broadcast<SerializableConfiguration> hadoopConf;
+  private String model;
+  private long images;
+  private long ok;
+  private long sessionsBuilt;
+  private Map<String, Long> stageMillis = Map.of();
+
+  private JobRun(SparkSession spark, String command, String outputUri) {
+    this.spark = spark;
+    this.command = command;
+    this.output = new OutputLocation(outputUri, spark.sparkContext().hadoopConfiguration());
+  }
+
+  /** Starts the clock of {@code command} writing to {@code outputUri}; touches nothing yet. */
+  public static JobRun begin(SparkSession spark, String command, String outputUri) {
+    return new JobRun(spark, command, outputUri);
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public String command() {
+    return command;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public OutputLocation output() {
+    return output;
+  }
+
+  /**
+   * Refuses an output that holds a run (or clears it, with {@code overwrite}) and sets up the
+   * committer for it. Call once the inputs have been checked.
+   */
+  public void prepareOutput(OutputMode mode) {
+    output.prepare(mode);
+    OutputCommitters.configure(spark, output.uri());
+  }
+
+  /** The session's Hadoop configuration, broadcast once per run for executors that read files. */
+  public Broadcast<SerializableConfiguration> hadoopConf() {
+    if (hadoopConf == null) {
+      hadoopConf =
+          JavaSparkContext.fromSparkContext(spark.sparkContext())
+              .broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
+      broadcasts.add(hadoopConf);
+    }
+    return hadoopConf;
+  }
+
+  /** A broadcast of this run, destroyed when the run closes (e.g. the model's bytes). */
+  public void track(Broadcast<?> broadcast) {
+    broadcasts.add(broadcast);
+  }
+
+  /** The counts of a model run over images. */
+  void recordInference(
+      String modelName, long total, long okRows, long built, Map<String, Long> stages) {
+    this.model = modelName;
+    this.images = total;
+    this.ok = okRows;
+    this.sessionsBuilt = built;
+    this.stageMillis = Map.copyOf(stages);
+  }
+
+  /** The images an evaluation without a model scored (each counts as ok). */
+  public void recordEvaluatedImages(long evaluated) {
+    this.images = evaluated;
+    this.ok = evaluated;
+  }
+
+  /** Adds figures to the summary's metrics. */
+  public void addMetrics(Map<String, ?> more) {
+    metrics.putAll(more);
+  }
+
+  /** The summary of what ran so far, written to {@code summary.json}. */
+  public RunSummary finish() {
+    double wall = (System.nanoTime() - startNanos) / 1e9;
+    RunSummary summary =
+        new RunSummary(
+            runId,
+            command,
+            model,
+            spark.sparkContext().master(),
+            output.uri(),
+            images,
+            ok,
+            images - ok,
+            wall,
+            images / wall,
+            sessionsBuilt,
+            stageMillis,
+            metrics);
+    output.writeText("summary.json", Json.write(summary.toJson()));
+    LOG.info(
+        "{} done: {} images ({} ok, {} errors) in {} s, {} images/s",
+        command,
+        images,
+        ok,
+        images - ok,
+        String.format("%.1f", wall),
+        String.format("%.1f", images / wall));
+    return summary;
+  }
+
+  /** Destroys the run's broadcasts on the driver and every executor. Safe to call twice. */
+  @Override
+  public void close() {
+    for (Broadcast<?> b : broadcasts) {
+      if (b.isValid()) {
+        b.destroy();
+      }
+    }
+    broadcasts.clear();
+  }
+}
