@@ -4,7 +4,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-/** The columns of {@code predictions/} (PRODUCT.md, Outputs). */
+/** The columns of {@code predictions/} (docs/OUTPUTS.md). */
 public final class Schemas {
   private Schemas() {}
 

@@ -4,8 +4,8 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * VOC segmentation metrics of one confusion matrix (PRODUCT.md, metric conventions). A metric with
- * nothing to average is null.
+ * VOC segmentation metrics of one confusion matrix (docs/OUTPUTS.md, metric conventions). A metric
+ * with nothing to average is null.
  *
  * @param images images accumulated
  * @param meanIoU mean IoU over the classes present in ground truth or prediction

@@ -91,7 +91,7 @@ public final class VocDevkit {
         return new VocSplit(base, "all", null, ids);
       }
       List<String> splits = new ArrayList<>();
-      for (String file : sorted(files.list(lists))) {
+      for (String file : files.exists(lists) ? sorted(files.list(lists)) : List.<String>of()) {
         if (file.endsWith(".txt")) {
           splits.add(file.substring(0, file.length() - ".txt".length()));
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,16 @@ class VocDevkitTest {
         .isInstanceOf(VocFormatException.class)
         .hasMessageContaining("Cannot read VOC split 'val': no list file " + root)
         .hasMessageContaining("ImageSets/Segmentation/val.txt");
+  }
+
+  @Test
+  void aTreeWithoutMasksOrSplitsIsAnErrorNotAnEmptySplit() throws IOException {
+    file("JPEGImages/a.jpg", "jpeg");
+
+    assertThatThrownBy(() -> VocDevkit.open(VocFiles.local(), root.toString(), null))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("Cannot read VOC tree " + root)
+        .hasMessageContaining("SegmentationClass: no such directory");
   }
 
   @Test

@@ -17,6 +17,10 @@ import picocli.CommandLine.Option;
 public final class ClassifyCommand extends InferenceCommand {
   static final String DEFAULT_MODEL = "synth-mobilenetv2";
 
+  public ClassifyCommand() {
+    super(Task.CLASSIFICATION, DEFAULT_MODEL);
+  }
+
   @Option(names = "--top-k", description = "classes per image (default 5)")
   Integer topK;
 
@@ -24,16 +28,6 @@ public final class ClassifyCommand extends InferenceCommand {
       names = "--labels",
       description = "CSV (file,class_index) to report top-1/top-5 accuracy against")
   String labelsUri;
-
-  @Override
-  Task task() {
-    return Task.CLASSIFICATION;
-  }
-
-  @Override
-  String defaultModel() {
-    return DEFAULT_MODEL;
-  }
 
   @Override
   TaskOptions taskOptions(JobSettings settings) {

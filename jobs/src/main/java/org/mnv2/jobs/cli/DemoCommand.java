@@ -67,7 +67,8 @@ public final class DemoCommand extends SparkCommand {
               c.metrics().get("top5"),
               c.metrics().get("labelled_images")));
 
-      ModelSpec detector = trained(specs, DetectCommand.DEFAULT_MODEL, lines);
+      ModelSpec detector =
+          trained(specs, ModelSpecLoader.modelsDir(), DetectCommand.DEFAULT_MODEL, lines);
       if (detector != null) {
         RunSummary d =
             EvalCocoJob.run(
@@ -85,7 +86,8 @@ public final class DemoCommand extends SparkCommand {
                 d.metrics().get("AR100")));
       }
 
-      ModelSpec segmenter = trained(specs, SegmentCommand.DEFAULT_MODEL, lines);
+      ModelSpec segmenter =
+          trained(specs, ModelSpecLoader.modelsDir(), SegmentCommand.DEFAULT_MODEL, lines);
       if (segmenter != null) {
         EvalVocJob.Result v =
             EvalVocJob.run(
@@ -117,12 +119,14 @@ public final class DemoCommand extends SparkCommand {
    * in conf/models, or a spec whose ONNX file is not there. Any other problem with the spec (a
    * malformed file, a wrong field) is an error, not "not trained".
    */
-  static ModelSpec trained(ModelSpecLoader specs, String name, List<String> lines) {
+  static ModelSpec trained(ModelSpecLoader specs, Path modelsDir, String name, List<String> lines) {
     LocalResources local = new LocalResources();
-    boolean shipped =
-        Files.isRegularFile(ModelSpecLoader.modelsDir().resolve(name + ".yaml"))
-            || local.exists(LocalResources.CLASSPATH + "models/" + name + ".yaml");
-    ModelSpec loaded = shipped ? specs.load(name, null) : null;
+    Path file = modelsDir.resolve(name + ".yaml");
+    String location =
+        Files.isRegularFile(file)
+            ? file.toString()
+            : local.exists(LocalResources.CLASSPATH + "models/" + name + ".yaml") ? name : null;
+    ModelSpec loaded = location == null ? null : specs.load(location, null);
     if (loaded == null || !local.exists(loaded.uri())) {
       lines.add(name + ": skipped, no trained model in conf/models (run scripts/train-models)");
       return null;

@@ -19,17 +19,11 @@ import picocli.CommandLine.Mixin;
 public final class DetectCommand extends InferenceCommand {
   static final String DEFAULT_MODEL = "synth-ssdlite";
 
+  public DetectCommand() {
+    super(Task.DETECTION, DEFAULT_MODEL);
+  }
+
   @Mixin DetectionOptions detection;
-
-  @Override
-  Task task() {
-    return Task.DETECTION;
-  }
-
-  @Override
-  String defaultModel() {
-    return DEFAULT_MODEL;
-  }
 
   @Override
   TaskOptions taskOptions(JobSettings settings) {

@@ -17,9 +17,13 @@ abstract class InferenceCommand extends SparkCommand {
   @Mixin ModelOptions model;
   @Mixin RuntimeOptions runtime;
 
-  abstract Task task();
+  private final Task task;
+  private final String defaultModel;
 
-  abstract String defaultModel();
+  InferenceCommand(Task task, String defaultModel) {
+    this.task = task;
+    this.defaultModel = defaultModel;
+  }
 
   /** The task's postprocessing options. */
   abstract TaskOptions taskOptions(JobSettings settings);
@@ -39,7 +43,7 @@ abstract class InferenceCommand extends SparkCommand {
 
   @Override
   final Run prepare(JobSettings settings) {
-    ModelSpec early = model.loadEarly(defaultModel(), task());
+    ModelSpec early = model.loadEarly(defaultModel, task);
     InferenceConf conf =
         runtime.conf(
             settings,
@@ -50,8 +54,7 @@ abstract class InferenceCommand extends SparkCommand {
             taskOptions(settings),
             labels());
     return spark -> {
-      RunSummary summary =
-          run(spark, conf.withSpec(model.load(spark, defaultModel(), task(), early)));
+      RunSummary summary = run(spark, conf.withSpec(model.load(spark, defaultModel, task, early)));
       return concat(Summaries.oneLine(summary), details(summary));
     };
   }

@@ -18,14 +18,8 @@ import picocli.CommandLine.Command;
 public final class SegmentCommand extends InferenceCommand {
   static final String DEFAULT_MODEL = "synth-deeplabv3";
 
-  @Override
-  Task task() {
-    return Task.SEGMENTATION;
-  }
-
-  @Override
-  String defaultModel() {
-    return DEFAULT_MODEL;
+  public SegmentCommand() {
+    super(Task.SEGMENTATION, DEFAULT_MODEL);
   }
 
   @Override

@@ -56,7 +56,8 @@ final class SsdRawPostprocessor implements Postprocessor<List<Detection>> {
                 w.get(2).floatValue(),
                 w.get(3).floatValue(),
                 (float) out.number("bbox_xform_clip", BoxCoder.DEFAULT_CLIP));
-    // Absent settings take torchvision's SSD defaults, except max_detections (PRODUCT.md: 100).
+    // Absent settings take torchvision's SSD defaults, except max_detections (docs/OUTPUTS.md:
+    // 100).
     this.scoreThreshold = limits.threshold(out.number("score_threshold", 0.01));
     this.topkCandidates = positive(out, "topk_candidates", 400);
     this.nmsIou = out.number("nms_iou", 0.45);

@@ -37,7 +37,7 @@ public final class CocoOutputs {
 
   private CocoOutputs() {}
 
-  /** The metrics.json object (PRODUCT.md): task, images, the 12 stats, per-category AP. */
+  /** The metrics.json object (docs/OUTPUTS.md): task, images, the 12 stats, per-category AP. */
   static Map<String, Object> metricsJson(CocoEvaluation evaluation) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("task", "detection");
