@@ -57,6 +57,7 @@ class ClusterTest {
     assumeTrue(
         sparkHome != null, "needs SPARK_HOME for the Workers (the jobs pom sets it for surefire)");
     Files.createDirectories(Path.of(sparkHome, "jars")); // empty: executors use the class path
+    SparkTestBase.stopSharedSpark(); // one SparkContext per JVM: this class needs local-cluster
     s3 = LocalS3.start(dir.resolve("s3"), "cluster-test-secret", "data", "out");
     SparkSession.Builder builder =
         SparkSession.builder()

@@ -164,8 +164,8 @@ class ObjectStorageTest extends SparkTestBase {
     own.conf().set(OutputCommitters.PROTOCOL, "org.example.OwnCommitProtocol");
 
     OutputCommitters.configure(local, dir.resolve("x").toString());
-    OutputCommitters.configure(s3a, "s3a://out/x");
-    OutputCommitters.configure(directory, "s3a://out/x");
+    Runnable restoreS3a = OutputCommitters.configure(s3a, "s3a://out/x");
+    Runnable restoreDirectory = OutputCommitters.configure(directory, "s3a://out/x");
     OutputCommitters.configure(own, "s3a://out/x");
 
     assertThat(local.conf().get(OutputCommitters.PROTOCOL))
@@ -181,6 +181,18 @@ class ObjectStorageTest extends SparkTestBase {
     assertThat(own.conf().get(OutputCommitters.PROTOCOL))
         .isEqualTo("org.example.OwnCommitProtocol");
     assertThat(own.conf().getOption(OutputCommitters.S3A_COMMITTER).isDefined()).isFalse();
+
+    // A run puts the session back as it found it: the next run (to another store) starts clean.
+    restoreS3a.run();
+    restoreDirectory.run();
+    assertThat(s3a.conf().get(OutputCommitters.PROTOCOL))
+        .isEqualTo(OutputCommitters.SPARK_DEFAULT_PROTOCOL);
+    assertThat(s3a.conf().get(OutputCommitters.PARQUET_COMMITTER))
+        .isEqualTo(OutputCommitters.PARQUET_DEFAULT_COMMITTER);
+    assertThat(s3a.conf().getOption(OutputCommitters.S3A_COMMITTER).isDefined()).isFalse();
+    assertThat(directory.conf().get(OutputCommitters.S3A_COMMITTER)).isEqualTo("directory");
+    assertThat(directory.conf().get(OutputCommitters.PROTOCOL))
+        .isEqualTo(OutputCommitters.SPARK_DEFAULT_PROTOCOL);
   }
 
   /** Predictions by file name, with every column that does not name the run or the location. */

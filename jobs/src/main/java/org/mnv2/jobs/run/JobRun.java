@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The skeleton every job runs in: the clock and run id from {@link #begin}, the output folder
  * prepared and its committer chosen ({@link #prepareOutput}, once the inputs have been checked, so
- * that bad input never removes an earlier run), the broadcasts the run made (destroyed by {@link
- * #close}), and the one place a {@link RunSummary} is built and written as {@code summary.json}
- * ({@link #finish}).
+ * that bad input never removes an earlier run), the broadcasts the run made and the session
+ * settings it changed (destroyed and restored by {@link #close}), and the one place a {@link
+ * RunSummary} is built and written as {@code summary.json} ({@link #finish}).
  */
 public final class JobRun implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
@@ -33,6 +33,7 @@ public final class JobRun implements AutoCloseable {
   private final OutputLocation output;
   private final List<Broadcast<?>> broadcasts = new ArrayList<>();
   private final Map<String, Object> metrics = new LinkedHashMap<>();
+  private Runnable restoreCommitter = () -> {};
   private Broadcast<SerializableConfiguration> hadoopConf;
   private String model;
   private long images;
@@ -73,7 +74,7 @@ public final class JobRun implements AutoCloseable {
    */
   public void prepareOutput(OutputMode mode) {
     output.prepare(mode);
-    OutputCommitters.configure(spark, output.uri());
+    restoreCommitter = OutputCommitters.configure(spark, output.uri());
   }
 
   /** The session's Hadoop configuration, broadcast once per run for executors that read files. */
@@ -143,9 +144,14 @@ public final class JobRun implements AutoCloseable {
     return summary;
   }
 
-  /** Destroys the run's broadcasts on the driver and every executor. Safe to call twice. */
+  /**
+   * Destroys the run's broadcasts on the driver and every executor and puts the session's committer
+   * settings back. Safe to call twice.
+   */
   @Override
   public void close() {
+    restoreCommitter.run();
+    restoreCommitter = () -> {};
     for (Broadcast<?> b : broadcasts) {
       if (b.isValid()) {
         b.destroy();

@@ -1,10 +1,14 @@
 package org.mnv2.jobs.storage;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 
 /**
  * Chooses how Parquet output is committed. On {@code s3a://} a rename is a copy, so Spark's default
@@ -38,16 +42,25 @@ public final class OutputCommitters {
 
   private OutputCommitters() {}
 
-  /** Sets the session up to commit Parquet written under {@code outputUri}. */
-  public static void configure(SparkSession spark, String outputUri) {
+  /**
+   * Sets the session up to commit Parquet written under {@code outputUri}.
+   *
+   * @return what puts the session's settings back as they were (the run calls it when it ends, so a
+   *     long-lived session does not keep one run's committer for the next)
+   */
+  public static Runnable configure(SparkSession spark, String outputUri) {
     if (!"s3a".equalsIgnoreCase(URI.create(outputUri.replace(" ", "%20")).getScheme())) {
-      return;
+      return () -> {};
     }
     RuntimeConfig conf = spark.conf();
     String protocol = conf.get(PROTOCOL);
     if (!protocol.equals(SPARK_DEFAULT_PROTOCOL)) {
       LOG.info("Output {} is committed by {} (set by {})", outputUri, protocol, PROTOCOL);
-      return;
+      return () -> {};
+    }
+    Map<String, Option<String>> before = new LinkedHashMap<>();
+    for (String key : List.of(PROTOCOL, PARQUET_COMMITTER, S3A_COMMITTER)) {
+      before.put(key, conf.getOption(key));
     }
     conf.set(PROTOCOL, CLOUD_PROTOCOL);
     if (conf.get(PARQUET_COMMITTER).equals(PARQUET_DEFAULT_COMMITTER)) {
@@ -62,5 +75,14 @@ public final class OutputCommitters {
       committer = "magic";
     }
     LOG.info("Output {} is committed by the S3A {} committer ({})", outputUri, committer, PROTOCOL);
+    return () ->
+        before.forEach(
+            (key, value) -> {
+              if (value.isDefined()) {
+                conf.set(key, value.get());
+              } else {
+                conf.unset(key);
+              }
+            });
   }
 }
