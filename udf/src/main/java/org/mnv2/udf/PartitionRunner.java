@@ -197,7 +197,7 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
       } catch (ImageDecodeException e) {
         item.error = e.getMessage();
         return;
-      } catch (RuntimeException | OutOfMemoryError e) {
+      } catch (RuntimeException e) {
         item.error = "Cannot decode image: " + message(e);
         return;
       } finally {
