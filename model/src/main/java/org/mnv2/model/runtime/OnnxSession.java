@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.nio.Buffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.mnv2.model.PipelineException;
 import org.mnv2.model.spec.InputSpec;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class OnnxSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OnnxSession.class);
   static final String ENGINE = "OnnxRuntime";
+  // Devices already named in this JVM's log: said once at INFO, not per session or task.
+  private static final Set<String> ANNOUNCED_DEVICES = ConcurrentHashMap.newKeySet();
 
   private final ModelSpec spec;
   private final Model model;
@@ -70,10 +74,17 @@ public final class OnnxSession implements AutoCloseable {
       throw new PipelineException(
           "Cannot open model " + spec.name() + " (" + spec.uri() + "): " + e.getMessage(), e);
     }
+    String where = options.gpu() ? "GPU " + options.gpuDevice() : "CPU";
+    if (ANNOUNCED_DEVICES.add(where)) {
+      LOG.info(
+          "ONNX Runtime runs models on the {} in this JVM ({} execution provider)",
+          where,
+          options.gpu() ? "CUDA" : "CPU");
+    }
     LOG.info(
-        "Opened ONNX Runtime session for {} on {} with {} intra-op thread(s) in {} ms",
+        "Opened ONNX Runtime session for {} on the {} with {} intra-op thread(s) in {} ms",
         spec.name(),
-        device,
+        where,
         options.intraOpThreads(),
         (System.nanoTime() - start) / 1_000_000);
     return new OnnxSession(spec, model);
