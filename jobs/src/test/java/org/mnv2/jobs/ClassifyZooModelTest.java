@@ -36,7 +36,7 @@ class ClassifyZooModelTest extends SparkTestBase {
                 out.toString(),
                 Fixtures.spec("mobilenetv2-onnx-zoo", fixture("models/mobilenetv2-12-int8.onnx")))
             .withBatching(8, 2);
-    ExecutorSessions.closeAll();
+    ExecutorSessions.closeIdle();
 
     RunSummary summary = ClassifyJob.run(spark, conf);
 

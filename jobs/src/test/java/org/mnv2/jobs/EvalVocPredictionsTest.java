@@ -14,12 +14,12 @@ import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnv2.eval.voc.PaletteMasks;
 import org.mnv2.jobs.conf.EvalVocConf;
 import org.mnv2.jobs.conf.InferenceConf;
 import org.mnv2.jobs.storage.Json;
 import org.mnv2.model.PipelineException;
 import org.mnv2.model.UsageException;
+import org.mnv2.model.mask.PaletteMasks;
 
 /**
  * {@code eval-voc --predictions} on hand-made VOC trees: the split is one confusion matrix summed

@@ -110,7 +110,7 @@ class SynthClassifierTest extends SparkTestBase {
     long heldOutSeed = golden.get("training").get("heldout_data").get("synth_seed").asLong();
     Path data = dir.resolve("heldout");
     SynthGenerator.generate(data, 200, heldOutSeed);
-    ExecutorSessions.closeAll();
+    ExecutorSessions.closeIdle();
 
     RunSummary summary =
         ClassifyJob.run(

@@ -13,14 +13,14 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnv2.eval.voc.LabelMask;
-import org.mnv2.eval.voc.PaletteMasks;
 import org.mnv2.eval.voc.SegmentationMetrics;
 import org.mnv2.jobs.cli.DemoCommand;
 import org.mnv2.jobs.conf.EvalVocConf;
 import org.mnv2.jobs.conf.InferenceConf;
 import org.mnv2.jobs.run.RunSummary;
 import org.mnv2.jobs.storage.Json;
+import org.mnv2.model.mask.LabelMask;
+import org.mnv2.model.mask.PaletteMasks;
 import org.mnv2.model.spec.ModelSpec;
 import org.mnv2.synth.SynthGenerator;
 

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.mnv2.eval.voc.PaletteMasks;
+import org.mnv2.model.mask.PaletteMasks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

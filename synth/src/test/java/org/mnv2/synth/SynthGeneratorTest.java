@@ -21,8 +21,8 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnv2.eval.voc.LabelMask;
-import org.mnv2.eval.voc.PaletteMasks;
+import org.mnv2.model.mask.LabelMask;
+import org.mnv2.model.mask.PaletteMasks;
 
 /** Checks the files of a 200-image set against each other and against SYNTH.md. */
 class SynthGeneratorTest {

@@ -1,10 +1,12 @@
 package org.mnv2.udf;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.mnv2.model.PipelineException;
 import org.mnv2.model.spec.LocalResources;
 
 /**
@@ -30,16 +32,24 @@ public final class HadoopResources extends LocalResources {
     }
   }
 
+  /**
+   * Whether {@code uri} names a file. Only the file system's "not found" answer means no: any other
+   * failure (the store unreachable, access denied, an unknown scheme) is thrown as a {@link
+   * PipelineException} naming the URI, so that a network problem never reads as a missing file.
+   */
   @Override
   public boolean exists(String uri) {
     if (isLocal(uri)) {
       return super.exists(uri);
     }
+    Path path = new Path(uri);
     try {
-      Path path = new Path(uri);
-      return path.getFileSystem(conf).isFile(path);
-    } catch (IOException e) {
+      return path.getFileSystem(conf).getFileStatus(path).isFile();
+    } catch (FileNotFoundException e) {
       return false;
+    } catch (IOException e) {
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw new PipelineException("Cannot check whether " + uri + " exists: " + reason, e);
     }
   }
 }

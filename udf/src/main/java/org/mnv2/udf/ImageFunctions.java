@@ -1,10 +1,12 @@
 package org.mnv2.udf;
 
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
+import org.mnv2.model.image.ImageDecodeException;
 import org.mnv2.model.spec.ModelSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,11 +48,17 @@ public final class ImageFunctions {
     return name;
   }
 
-  /** The UDF: one image in, the task's value out. Static nested: captures only the handle. */
+  /**
+   * The UDF: one image in, the task's value out. Static nested: captures only the handle and the
+   * task. Within a Spark task it keeps one {@link ImageRunner} (session lease, predictor,
+   * preprocessor, input buffer) for all the rows it evaluates, released when the task completes.
+   */
   static final class ImageUdf<R> implements UDF1<byte[], Object> {
     private final ModelHandle handle;
     private final InferenceTask<R> task;
     private final boolean single;
+    private transient ImageRunner<R> runner;
+    private transient long runnerTask;
 
     ImageUdf(ModelHandle handle, InferenceTask<R> task, boolean single) {
       this.handle = handle;
@@ -63,16 +71,30 @@ public final class ImageFunctions {
       if (content == null) {
         return null;
       }
-      int device = DeviceSelection.forCurrentTask(handle.device());
-      var session = ExecutorSessions.get(handle, device).session();
       R result;
       try {
-        result = new PartitionRunner<>(handle, task, "", null, null).runOne(session, content);
-      } catch (org.mnv2.model.image.ImageDecodeException e) {
+        result = run(content);
+      } catch (ImageDecodeException e) {
         return null;
       }
       Object[] values = task.rows().values(result);
       return single ? values[0] : RowFactory.create(values);
+    }
+
+    private synchronized R run(byte[] content) {
+      TaskContext context = TaskContext.get();
+      if (context == null) {
+        // Evaluated outside a Spark task (e.g. on the driver): hold the session for this call.
+        try (ImageRunner<R> once = ImageRunner.open(handle, task)) {
+          return once.run(content);
+        }
+      }
+      if (runner == null || runnerTask != context.taskAttemptId()) {
+        runner = ImageRunner.open(handle, task);
+        runnerTask = context.taskAttemptId();
+        runner.closeWithCurrentTask();
+      }
+      return runner.run(content);
     }
   }
 }

@@ -1,6 +1,5 @@
 package org.mnv2.udf;
 
-import org.mnv2.model.UsageException;
 import org.mnv2.model.postprocess.ClassificationPostprocessor;
 import org.mnv2.model.postprocess.DetectionLimits;
 import org.mnv2.model.postprocess.DetectionPostprocessors;
@@ -13,21 +12,18 @@ public final class InferenceTasks {
 
   /** The task for {@code spec} with the command's options. */
   public static InferenceTask<?> forSpec(ModelSpec spec, TaskOptions options) {
-    switch (spec.task()) {
-      case CLASSIFICATION:
-        return new InferenceTask<>(
-            new ClassificationPostprocessor(spec, options.topK()), new ClassificationRows());
-      case SEGMENTATION:
-        return new InferenceTask<>(
-            new SegmentationPostprocessor(spec), new SegmentationRows(spec.labels()));
-      case DETECTION:
-        return new InferenceTask<>(
-            DetectionPostprocessors.of(
-                spec, new DetectionLimits(options.scoreThreshold(), options.maxDetections())),
-            new DetectionRows());
-      default:
-        throw new UsageException(
-            "Cannot run model " + spec.name() + ": task " + spec.task() + " is not supported yet");
-    }
+    return switch (spec.task()) {
+      case CLASSIFICATION ->
+          new InferenceTask<>(
+              new ClassificationPostprocessor(spec, options.topK()), new ClassificationRows());
+      case SEGMENTATION ->
+          new InferenceTask<>(
+              new SegmentationPostprocessor(spec), new SegmentationRows(spec.labels()));
+      case DETECTION ->
+          new InferenceTask<>(
+              DetectionPostprocessors.of(
+                  spec, new DetectionLimits(options.scoreThreshold(), options.maxDetections())),
+              new DetectionRows());
+    };
   }
 }

@@ -22,7 +22,6 @@ import org.mnv2.model.image.ImageGeometry;
 import org.mnv2.model.image.Preprocessor;
 import org.mnv2.model.image.RgbImage;
 import org.mnv2.model.runtime.InputBatch;
-import org.mnv2.model.runtime.OnnxSession;
 import org.mnv2.model.runtime.Tensor;
 import org.mnv2.model.spec.InputSpec;
 import org.slf4j.Logger;
@@ -63,28 +62,24 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
     this.hadoopConf = hadoopConf;
   }
 
+  /**
+   * Streams {@code input} through the model. The task holds its session lease and one session
+   * runner (one DJL predictor) from here to its end: released when the rows run out, when the Spark
+   * task completes (success or failure, through a task completion listener), or when the iterator
+   * fails, whichever comes first.
+   */
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
     int device = DeviceSelection.forCurrentTask(handle.device());
-    ExecutorSessions.Lease lease = ExecutorSessions.get(handle, device);
-    if (lease.builtNow() && timers != null) {
+    TaskSession held = TaskSession.open(handle, device);
+    if (held.builtNow() && timers != null) {
       timers.sessionsBuilt().add(1);
     }
-    return new Batches(input, lease.session());
+    held.closeWithCurrentTask();
+    return new Batches(input, held);
   }
 
-  /** Runs single images (the SQL functions): the result, or null when the image is unusable. */
-  R runOne(OnnxSession session, byte[] content) {
-    Preprocessor pre = new Preprocessor(handle.spec().input());
-    InputBatch batch = new InputBatch(handle.spec().input(), 1);
-    Preprocessor.Prepared prepared = pre.prepare(ImageDecoder.decode(content));
-    write(pre, batch, prepared.rgb(), 0);
-    batch.setSize(1);
-    Map<String, Tensor> out = session.run(batch);
-    return task.postprocessor().decode(out, List.of(prepared.geometry())).get(0);
-  }
-
-  private static void write(Preprocessor pre, InputBatch batch, byte[] rgb, int slot) {
+  static void write(Preprocessor pre, InputBatch batch, byte[] rgb, int slot) {
     if (batch.spec().dtype() == InputSpec.DType.FLOAT32) {
       pre.writeFloats(rgb, batch.floats(), slot);
     } else {
@@ -106,24 +101,33 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
 
   private final class Batches implements Iterator<Row> {
     private final Iterator<Row> input;
-    private final OnnxSession session;
+    private final TaskSession held;
     private final Preprocessor pre;
     private final InputBatch batch;
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
 
-    Batches(Iterator<Row> input, OnnxSession session) {
+    Batches(Iterator<Row> input, TaskSession held) {
       this.input = input;
-      this.session = session;
+      this.held = held;
       this.pre = new Preprocessor(handle.spec().input());
       this.batch = new InputBatch(handle.spec().input(), handle.maxBatch());
     }
 
     @Override
     public boolean hasNext() {
-      if (ready.isEmpty() && input.hasNext()) {
-        nextBatch();
+      try {
+        if (ready.isEmpty() && input.hasNext()) {
+          nextBatch();
+        }
+      } catch (RuntimeException | Error e) {
+        held.close();
+        throw e;
       }
-      return !ready.isEmpty();
+      if (ready.isEmpty()) {
+        held.close();
+        return false;
+      }
+      return true;
     }
 
     @Override
@@ -197,7 +201,7 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
       } catch (ImageDecodeException e) {
         item.error = e.getMessage();
         return;
-      } catch (RuntimeException | OutOfMemoryError e) {
+      } catch (RuntimeException e) {
         item.error = "Cannot decode image: " + message(e);
         return;
       } finally {
@@ -223,7 +227,7 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
       batch.setSize(items.size());
       add(timers == null ? null : timers.preprocessNanos(), t0);
       long t1 = System.nanoTime();
-      Map<String, Tensor> outputs = session.run(batch);
+      Map<String, Tensor> outputs = held.runner().run(batch);
       long t2 = System.nanoTime();
       add(timers == null ? null : timers.inferenceNanos(), t1);
       List<R> results = task.postprocessor().decode(outputs, geometries);

@@ -50,9 +50,6 @@ public final class Schemas {
     return out;
   }
 
-  /** Index of the image_uri column in {@link #COMMON}. */
-  public static final int STATUS_OK_INDEX = 3;
-
   public static final String OK = "ok";
   public static final String ERROR = "error";
 }

@@ -6,15 +6,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.mnv2.eval.voc.PaletteMasks;
-import org.mnv2.model.postprocess.SegmentationMask;
+import org.mnv2.model.mask.LabelMask;
+import org.mnv2.model.mask.PaletteMasks;
 import org.mnv2.model.spec.Labels;
 
 /**
  * {@code mask_png}: an 8-bit VOC-palette PNG at the original resolution whose pixel values are the
  * class indices; {@code class_pixels}: the pixel count of every class present, by class index.
  */
-public final class SegmentationRows implements TaskRows<SegmentationMask> {
+public final class SegmentationRows implements TaskRows<LabelMask> {
   public static final StructType COLUMNS =
       new StructType()
           .add("mask_png", DataTypes.BinaryType, true)
@@ -32,9 +32,9 @@ public final class SegmentationRows implements TaskRows<SegmentationMask> {
   }
 
   @Override
-  public Object[] values(SegmentationMask mask) {
+  public Object[] values(LabelMask mask) {
     byte[] png = PaletteMasks.encodePng(mask.labels(), mask.width(), mask.height());
-    return new Object[] {png, classPixels(mask.classPixels())};
+    return new Object[] {png, classPixels(mask.classPixels(LabelMask.LABEL_VALUES))};
   }
 
   // Arrays, not java.util.List: Spark's Row encoder takes Scala Seqs or Java arrays.

@@ -3,6 +3,7 @@ package org.mnv2.eval.voc;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import org.mnv2.model.mask.LabelMask;
 
 /**
  * The VOC segmentation confusion matrix: {@code count(t, p)} pixels whose ground truth is class t

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mnv2.model.mask.LabelMask;
 
 /** Confusion matrices small enough to compute by hand, and the VOC conventions they pin down. */
 class ConfusionMatrixTest {

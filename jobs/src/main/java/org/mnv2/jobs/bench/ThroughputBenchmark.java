@@ -27,6 +27,7 @@ import org.mnv2.jobs.run.RunSummary;
 import org.mnv2.model.runtime.InputBatch;
 import org.mnv2.model.runtime.OnnxSession;
 import org.mnv2.model.runtime.SessionOptions;
+import org.mnv2.model.runtime.SessionRunner;
 import org.mnv2.model.spec.LocalResources;
 import org.mnv2.model.spec.ModelSpec;
 import org.mnv2.model.spec.ModelSpecLoader;
@@ -169,8 +170,11 @@ public final class ThroughputBenchmark implements java.util.concurrent.Callable<
           pool.submit(
               () -> {
                 InputBatch input = filled(spec, batchSize);
-                for (int done = 0; done < perThread; done += batchSize) {
-                  session.run(input);
+                // One predictor per thread, as each Spark task holds one.
+                try (SessionRunner runner = session.newRunner()) {
+                  for (int done = 0; done < perThread; done += batchSize) {
+                    runner.run(input);
+                  }
                 }
                 return null;
               }));

@@ -49,7 +49,7 @@ public final class InferenceRun {
     ModelHandle handle =
         ModelHandles.prepare(
             spark, conf.spec(), task, conf.intraOpThreads(), conf.batchSize(), conf.device());
-    run.track(handle.bytes());
+    run.atClose(handle::destroy);
     if (images == null) {
       images = InputImages.read(spark, conf.input(), conf.imagesPerPartition());
     }

@@ -31,7 +31,7 @@ public final class JobRun implements AutoCloseable {
   private final String runId = UUID.randomUUID().toString();
   private final long startNanos = System.nanoTime();
   private final OutputLocation output;
-  private final List<Broadcast<?>> broadcasts = new ArrayList<>();
+  private final List<Runnable> atClose = new ArrayList<>();
   private final Map<String, Object> metrics = new LinkedHashMap<>();
   private Runnable restoreCommitter = () -> {};
   private Broadcast<SerializableConfiguration> hadoopConf;
@@ -83,14 +83,24 @@ public final class JobRun implements AutoCloseable {
       hadoopConf =
           JavaSparkContext.fromSparkContext(spark.sparkContext())
               .broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
-      broadcasts.add(hadoopConf);
+      track(hadoopConf);
     }
     return hadoopConf;
   }
 
-  /** A broadcast of this run, destroyed when the run closes (e.g. the model's bytes). */
+  /** A broadcast of this run, destroyed when the run closes. */
   public void track(Broadcast<?> broadcast) {
-    broadcasts.add(broadcast);
+    atClose(
+        () -> {
+          if (broadcast.isValid()) {
+            broadcast.destroy();
+          }
+        });
+  }
+
+  /** Something the run holds until it closes (e.g. the model handle's broadcast bytes). */
+  public void atClose(Runnable release) {
+    atClose.add(release);
   }
 
   /** The counts of a model run over images. */
@@ -152,11 +162,7 @@ public final class JobRun implements AutoCloseable {
   public void close() {
     restoreCommitter.run();
     restoreCommitter = () -> {};
-    for (Broadcast<?> b : broadcasts) {
-      if (b.isValid()) {
-        b.destroy();
-      }
-    }
-    broadcasts.clear();
+    atClose.forEach(Runnable::run);
+    atClose.clear();
   }
 }

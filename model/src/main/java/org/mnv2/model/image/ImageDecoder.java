@@ -23,8 +23,21 @@ import javax.imageio.stream.ImageInputStream;
  * Alpha is dropped and 16-bit samples keep their high byte, as PIL's {@code convert("RGB")} does
  * for the images users feed torchvision. A truncated or corrupt file is an {@link
  * ImageDecodeException}, never a half-grey image.
+ *
+ * <p>The size in the image's header is checked before any pixel is decoded: an image above {@link
+ * #MAX_PIXELS} is refused with an {@link ImageDecodeException} (an {@code error} row) instead of
+ * exhausting the executor's heap.
  */
 public final class ImageDecoder {
+  /**
+   * The largest image decoded, in pixels (width x height): 64 megapixels, e.g. 9800x6500, larger
+   * than the photos of most cameras. Decoding holds the reader's raster (3 bytes per pixel for an
+   * RGB JPEG, up to 8 for a 16-bit RGBA PNG) and the RGB copy (3 bytes per pixel), plus a rotated
+   * copy when EXIF says so: 400-600 MB at this limit for an 8-bit image, which a 1 GB executor heap
+   * holds for one such image at a time (give executors about 1 GB per core for inputs this large).
+   */
+  public static final long MAX_PIXELS = 64_000_000L;
+
   static {
     // ImageIO's registry is JVM-wide and built from the class loader that first touched it; on a
     // Spark executor that may not see the job jar, so register TwelveMonkeys' readers explicitly.
@@ -74,6 +87,7 @@ public final class ImageDecoder {
       try {
         reader.setInput(in, true, true);
         reader.addIIOReadWarningListener(listener);
+        checkSize(reader.getWidth(0), reader.getHeight(0));
         BufferedImage image = reader.read(0);
         for (String warning : warnings) {
           if (isTruncation(warning)) {
@@ -108,12 +122,34 @@ public final class ImageDecoder {
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       reader.setInput(in, true, true);
       reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+      checkSize(reader.getWidth(0), reader.getHeight(0));
       BufferedImage image = reader.read(0);
       return warnings.isEmpty() ? image : null;
+    } catch (ImageDecodeException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       return null;
     } finally {
       reader.dispose();
+    }
+  }
+
+  /** Refuses an image whose header claims more than {@link #MAX_PIXELS}, before decoding it. */
+  static void checkSize(int width, int height) {
+    long pixels = (long) width * height;
+    if (pixels > MAX_PIXELS) {
+      throw new ImageDecodeException(
+          "Cannot decode image: "
+              + width
+              + "x"
+              + height
+              + " pixels is above the limit of "
+              + MAX_PIXELS
+              + " pixels (expected width x height <= "
+              + MAX_PIXELS
+              + ", got "
+              + pixels
+              + "; downscale the image first)");
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.mnv2.model.PipelineException;
 import org.mnv2.model.UsageException;
 import org.mnv2.model.image.ImageGeometry;
+import org.mnv2.model.mask.LabelMask;
 import org.mnv2.model.runtime.ModelSignature;
 import org.mnv2.model.runtime.Tensor;
 import org.mnv2.model.spec.Labels;
@@ -25,7 +26,7 @@ import org.mnv2.model.spec.ModelSpec;
  * bilinearly at each original pixel, {@code align_corners=False}, then argmax). Both work row by
  * row on primitive arrays: no per-pixel objects and never the full-resolution logits in memory.
  */
-public final class SegmentationPostprocessor implements Postprocessor<SegmentationMask> {
+public final class SegmentationPostprocessor implements Postprocessor<LabelMask> {
   /** Labels are bytes, and 255 is VOC's "ignore", so a model may have at most 255 classes. */
   static final int MAX_CLASSES = 255;
 
@@ -179,12 +180,11 @@ public final class SegmentationPostprocessor implements Postprocessor<Segmentati
   }
 
   @Override
-  public List<SegmentationMask> decode(
-      Map<String, Tensor> outputs, List<ImageGeometry> geometries) {
+  public List<LabelMask> decode(Map<String, Tensor> outputs, List<ImageGeometry> geometries) {
     Tensor t = outputs.get(outputName);
     Grid grid = grid(t, geometries.size());
     float[] data = t.data();
-    List<SegmentationMask> masks = new ArrayList<>(geometries.size());
+    List<LabelMask> masks = new ArrayList<>(geometries.size());
     // Reused across the batch: the network-resolution labels and the running maxima.
     byte[] netLabels = new byte[grid.height * grid.width];
     float[] best = new float[grid.height * grid.width];
@@ -203,7 +203,7 @@ public final class SegmentationPostprocessor implements Postprocessor<Segmentati
         }
         mask = nearest(netLabels, grid.width, original);
       }
-      masks.add(SegmentationMask.of(original.width(), original.height(), mask, grid.classes));
+      masks.add(LabelMask.of(original.width(), original.height(), mask, grid.classes));
     }
     return masks;
   }

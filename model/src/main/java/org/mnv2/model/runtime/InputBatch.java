@@ -7,7 +7,7 @@ import org.mnv2.model.spec.InputSpec;
 
 /**
  * A reusable direct buffer holding up to {@code capacity} preprocessed images in the model's input
- * layout. One per task: filled image by image, then handed to {@link OnnxSession#run} whole.
+ * layout. One per task: filled image by image, then handed to {@link SessionRunner#run} whole.
  */
 public final class InputBatch {
   private final InputSpec spec;

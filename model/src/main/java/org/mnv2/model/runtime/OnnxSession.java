@@ -3,7 +3,6 @@ package org.mnv2.model.runtime;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -18,7 +17,10 @@ import java.io.IOException;
 import java.nio.Buffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.mnv2.model.PipelineException;
 import org.mnv2.model.spec.InputSpec;
 import org.mnv2.model.spec.ModelSpec;
@@ -27,16 +29,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One ONNX Runtime session opened through DJL's OnnxRuntime engine from the model's bytes. ONNX
- * Runtime sessions are thread-safe, so one instance serves every task of an executor; each {@link
- * #run} scopes its native tensors to one DJL predictor call (freed when the call returns).
+ * Runtime sessions are thread-safe, so one instance serves every task of an executor; each task
+ * runs its batches through its own {@link #newRunner() runner}, which holds one DJL predictor for
+ * the task's life. Every call scopes its native tensors to that call (freed when it returns).
  */
 public final class OnnxSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OnnxSession.class);
   static final String ENGINE = "OnnxRuntime";
+  // Devices already named in this JVM's log: said once at INFO, not per session or task.
+  private static final Set<String> ANNOUNCED_DEVICES = ConcurrentHashMap.newKeySet();
 
   private final ModelSpec spec;
   private final Model model;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong predictorsOpened = new AtomicLong();
 
   private OnnxSession(ModelSpec spec, Model model) {
     this.spec = spec;
@@ -70,10 +76,17 @@ public final class OnnxSession implements AutoCloseable {
       throw new PipelineException(
           "Cannot open model " + spec.name() + " (" + spec.uri() + "): " + e.getMessage(), e);
     }
+    String where = options.gpu() ? "GPU " + options.gpuDevice() : "CPU";
+    if (ANNOUNCED_DEVICES.add(where)) {
+      LOG.info(
+          "ONNX Runtime runs models on the {} in this JVM ({} execution provider)",
+          where,
+          options.gpu() ? "CUDA" : "CPU");
+    }
     LOG.info(
-        "Opened ONNX Runtime session for {} on {} with {} intra-op thread(s) in {} ms",
+        "Opened ONNX Runtime session for {} on the {} with {} intra-op thread(s) in {} ms",
         spec.name(),
-        device,
+        where,
         options.intraOpThreads(),
         (System.nanoTime() - start) / 1_000_000);
     return new OnnxSession(spec, model);
@@ -83,24 +96,52 @@ public final class OnnxSession implements AutoCloseable {
     return spec;
   }
 
-  /** Runs one batch; returns every output by name, copied to heap floats. */
+  /**
+   * A runner for one caller (a Spark task): it holds one DJL predictor until closed. Predictors are
+   * not thread-safe; the session is, so any number of runners share it.
+   */
+  public SessionRunner newRunner() {
+    checkOpen();
+    predictorsOpened.incrementAndGet();
+    return new SessionRunner(this, model.newPredictor(new BatchTranslator()));
+  }
+
+  /**
+   * Runs one batch on a predictor opened for this call only; returns every output by name, copied
+   * to heap floats. For one-off calls: a caller with many batches takes a {@link #newRunner()}.
+   */
   public Map<String, Tensor> run(InputBatch batch) {
+    try (SessionRunner runner = newRunner()) {
+      return runner.run(batch);
+    }
+  }
+
+  /** DJL predictors opened on this session so far: one per runner (observable for tests). */
+  public long predictorsOpened() {
+    return predictorsOpened.get();
+  }
+
+  /** Whether {@link #close()} has been called. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  void checkOpen() {
     if (closed.get()) {
-      throw new IllegalStateException("session for " + spec.name() + " is closed");
+      throw new IllegalStateException(
+          "Cannot run model " + spec.name() + ": its session is closed");
     }
-    try (Predictor<InputBatch, Map<String, Tensor>> predictor =
-        model.newPredictor(new BatchTranslator())) {
-      return predictor.predict(batch);
-    } catch (TranslateException e) {
-      throw new PipelineException(
-          "Cannot run model "
-              + spec.name()
-              + " on a batch of "
-              + batch.size()
-              + ": "
-              + rootMessage(e),
-          e);
-    }
+  }
+
+  PipelineException runFailed(InputBatch batch, TranslateException e) {
+    return new PipelineException(
+        "Cannot run model "
+            + spec.name()
+            + " on a batch of "
+            + batch.size()
+            + ": "
+            + rootMessage(e),
+        e);
   }
 
   private static String rootMessage(Throwable e) {

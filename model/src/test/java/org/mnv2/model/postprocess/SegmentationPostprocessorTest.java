@@ -11,6 +11,7 @@ import org.mnv2.model.UsageException;
 import org.mnv2.model.image.ImageGeometry;
 import org.mnv2.model.image.Preprocessor;
 import org.mnv2.model.image.RgbImage;
+import org.mnv2.model.mask.LabelMask;
 import org.mnv2.model.runtime.ModelSignature;
 import org.mnv2.model.runtime.Tensor;
 import org.mnv2.model.spec.LocalResources;
@@ -77,15 +78,15 @@ class SegmentationPostprocessorTest {
         1, 0, 0, 0
       };
 
-  static SegmentationMask decodeOne(ModelSpec spec, Tensor tensor, ImageGeometry geometry) {
-    List<SegmentationMask> masks =
+  static LabelMask decodeOne(ModelSpec spec, Tensor tensor, ImageGeometry geometry) {
+    List<LabelMask> masks =
         new SegmentationPostprocessor(spec)
             .decode(Map.of(tensor.name(), tensor), List.of(geometry));
     assertThat(masks).hasSize(1);
     return masks.get(0);
   }
 
-  static int[][] rows(SegmentationMask mask) {
+  static int[][] rows(LabelMask mask) {
     int[][] out = new int[mask.height()][mask.width()];
     for (int y = 0; y < mask.height(); y++) {
       for (int x = 0; x < mask.width(); x++) {
@@ -100,7 +101,7 @@ class SegmentationPostprocessorTest {
     ModelSpec spec = spec("stretch", "type: logits\nname: out\nlayout: NCHW");
     Tensor logits = new Tensor("out", new long[] {1, 3, 4, 4}, nchwLogits(NET, 3));
 
-    SegmentationMask mask = decodeOne(spec, logits, geometry(spec, 6, 3));
+    LabelMask mask = decodeOne(spec, logits, geometry(spec, 6, 3));
 
     // columns: floor(x * 4 / 6) = 0,0,1,2,2,3; rows: floor(y * 4 / 3) = 0,1,2
     assertThat(rows(mask))
@@ -110,7 +111,7 @@ class SegmentationPostprocessorTest {
               {0, 0, 1, 1, 1, 2},
               {0, 0, 0, 2, 2, 2}
             });
-    assertThat(mask.classPixels()).containsExactly(7, 6, 5);
+    assertThat(mask.classPixels(3)).containsExactly(7, 6, 5);
   }
 
   @Test
@@ -119,9 +120,9 @@ class SegmentationPostprocessorTest {
     ModelSpec nhwc = spec("stretch", "type: logits\nname: out\nlayout: NHWC");
     ImageGeometry g = geometry(nchw, 9, 7);
 
-    SegmentationMask a =
+    LabelMask a =
         decodeOne(nchw, new Tensor("out", new long[] {1, 3, 4, 4}, nchwLogits(NET, 3)), g);
-    SegmentationMask b =
+    LabelMask b =
         decodeOne(nhwc, new Tensor("out", new long[] {1, 4, 4, 3}, nhwcLogits(NET, 3)), g);
 
     assertThat(b).isEqualTo(a);
@@ -136,10 +137,10 @@ class SegmentationPostprocessorTest {
       data[32 + p] = 2f;
     }
 
-    SegmentationMask mask =
+    LabelMask mask =
         decodeOne(spec, new Tensor("out", new long[] {1, 3, 4, 4}, data), geometry(spec, 4, 4));
 
-    assertThat(mask.classPixels()).containsExactly(0, 16, 0);
+    assertThat(mask.classPixels(3)).containsExactly(0, 16, 0);
   }
 
   @Test
@@ -153,7 +154,7 @@ class SegmentationPostprocessorTest {
       2, 2, 2, 2
     };
 
-    SegmentationMask mask =
+    LabelMask mask =
         decodeOne(
             spec,
             new Tensor("out", new long[] {1, 3, 4, 4}, nchwLogits(net, 3)),
@@ -173,7 +174,7 @@ class SegmentationPostprocessorTest {
   void centreCropEdgesTakeTheNearestSeenPixel() {
     ModelSpec spec = spec("center-crop", "type: logits\nname: out");
     // 8x4 original -> shorter side 4 -> 8x4 resized, centre crop 4x4 at x = 2: columns 2..5 seen.
-    SegmentationMask mask =
+    LabelMask mask =
         decodeOne(
             spec,
             new Tensor("out", new long[] {1, 3, 4, 4}, nchwLogits(NET, 3)),
@@ -196,7 +197,7 @@ class SegmentationPostprocessorTest {
       data[32 + p] = -5f;
     }
 
-    SegmentationMask mask =
+    LabelMask mask =
         decodeOne(spec, new Tensor("out", new long[] {1, 3, 4, 4}, data), geometry(spec, 8, 2));
 
     assertThat(rows(mask)[0]).containsExactly(0, 0, 0, 0, 1, 1, 1, 1);
@@ -211,7 +212,7 @@ class SegmentationPostprocessorTest {
       data[p] = NET[p];
     }
 
-    SegmentationMask mask =
+    LabelMask mask =
         decodeOne(spec, new Tensor("out", new long[] {1, 4, 4}, data), geometry(spec, 4, 4));
 
     assertThat(mask.labels()).containsExactly(toBytes(NET));
@@ -225,7 +226,7 @@ class SegmentationPostprocessorTest {
     System.arraycopy(one, 0, data, 0, one.length);
     System.arraycopy(nchwLogits(new int[16], 3), 0, data, one.length, one.length);
 
-    List<SegmentationMask> masks =
+    List<LabelMask> masks =
         new SegmentationPostprocessor(spec)
             .decode(
                 Map.of("out", new Tensor("out", new long[] {2, 3, 4, 4}, data)),
@@ -233,7 +234,7 @@ class SegmentationPostprocessorTest {
 
     assertThat(masks.get(0).labels()).containsExactly(toBytes(NET));
     assertThat(masks.get(1).width()).isEqualTo(5);
-    assertThat(masks.get(1).classPixels()).containsExactly(15, 0, 0);
+    assertThat(masks.get(1).classPixels(3)).containsExactly(15, 0, 0);
   }
 
   @Test

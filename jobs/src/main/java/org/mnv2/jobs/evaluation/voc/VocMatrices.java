@@ -23,11 +23,13 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
 import org.mnv2.eval.voc.ConfusionMatrix;
-import org.mnv2.eval.voc.LabelMask;
-import org.mnv2.eval.voc.PaletteMasks;
+import org.mnv2.eval.voc.VocFormatException;
 import org.mnv2.eval.voc.VocSplit;
 import org.mnv2.jobs.storage.HadoopVocFiles;
 import org.mnv2.model.PipelineException;
+import org.mnv2.model.mask.LabelMask;
+import org.mnv2.model.mask.MaskFormatException;
+import org.mnv2.model.mask.PaletteMasks;
 
 /**
  * The distributed half of eval-voc: (ground truth, prediction) pairs as rows, one confusion matrix
@@ -172,7 +174,9 @@ public final class VocMatrices {
           String name = row.isNullAt(3) ? prediction : "the mask_png of " + prediction;
           LabelMask predicted = PaletteMasks.decode(png, name);
           matrix.add(truth, predicted, name + " against " + truthUri);
-        } catch (IllegalArgumentException | UncheckedIOException e) {
+        } catch (MaskFormatException | VocFormatException | UncheckedIOException e) {
+          // The files' fault (unreadable, not a palette PNG, another size); anything else is a bug
+          // and fails the task.
           failed++;
           if (problems.size() < PROBLEMS_KEPT) {
             problems.add(e.getMessage());

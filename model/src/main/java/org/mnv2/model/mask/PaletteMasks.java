@@ -1,4 +1,4 @@
-package org.mnv2.eval.voc;
+package org.mnv2.model.mask;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -148,12 +148,12 @@ public final class PaletteMasks {
    *
    * @param png the PNG file's bytes
    * @param name the file name or URI, used in error messages
-   * @throws IllegalArgumentException if the bytes are not a PNG, or the PNG is not palette-indexed
-   *     (for example an RGB rendering of a mask)
+   * @throws MaskFormatException if the bytes are not a PNG, or the PNG is not palette-indexed (for
+   *     example an RGB rendering of a mask)
    */
   public static LabelMask decode(byte[] png, String name) {
     if (png == null || png.length < PNG_SIGNATURE.length || !startsWithSignature(png)) {
-      throw new IllegalArgumentException(
+      throw new MaskFormatException(
           "Cannot decode mask "
               + name
               + ": not a PNG file (expected the PNG signature, got "
@@ -163,7 +163,7 @@ public final class PaletteMasks {
     BufferedImage image = read(png, name);
     if (!(image.getColorModel() instanceof IndexColorModel)
         || image.getRaster().getNumBands() != 1) {
-      throw new IllegalArgumentException(
+      throw new MaskFormatException(
           "Cannot decode mask "
               + name
               + ": not a palette PNG (expected an indexed-colour PNG whose pixels are class indices,"
@@ -179,7 +179,7 @@ public final class PaletteMasks {
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(png))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new IllegalArgumentException(
+        throw new MaskFormatException(
             "Cannot decode mask " + name + ": no ImageIO reader accepts it (expected a PNG)");
       }
       reader = readers.next();

@@ -1,4 +1,4 @@
-package org.mnv2.eval.voc;
+package org.mnv2.model.mask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.mnv2.eval.voc;
+package org.mnv2.model.mask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,5 +46,17 @@ class LabelMaskTest {
         .hasMessage(
             "Cannot read label: pixel outside the mask (expected 0 <= x < 3, 0 <= y < 2, got (3,"
                 + " 0))");
+  }
+
+  @Test
+  void countsThePixelsOfEachClassAndRefusesALabelOutOfRange() {
+    LabelMask mask = LabelMask.of(3, 2, new byte[] {0, 2, 2, 1, 2, 0}, 3);
+
+    assertThat(mask.classPixels(3)).containsExactly(2, 1, 3);
+    assertThat(mask.classPixels(LabelMask.LABEL_VALUES)).hasSize(256).startsWith(2, 1, 3);
+    assertThatThrownBy(() -> LabelMask.of(2, 1, new byte[] {1, (byte) 255}, 21))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Cannot count label mask classes: label out of range (expected 0..20, got 255)");
   }
 }
