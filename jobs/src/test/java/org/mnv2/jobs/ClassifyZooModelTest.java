@@ -83,7 +83,7 @@ class ClassifyZooModelTest extends SparkTestBase {
    * The TFLite MobileNetV2 1.0 224 (STMicroelectronics' int8 per-tensor export, uint8 NHWC in,
    * probabilities out) through the shipped spec {@code mobilenetv2-tflite-int8}: PROVENANCE.md's
    * reference (stretch to 224, antialiased bilinear) equals the ground truth on 13 of 17 photos.
-   * That figure is the floor, and it holds on either kind of CPU: this VNNI CPU gives 14, and of
+   * That figure is the floor, chosen to hold on either kind of CPU: this VNNI CPU gives 14, and of
    * the 14 the top-1 leads the runner-up by at least 0.168 in probability on 13; the 14th
    * (n02123045_tabby, margin < 0.001) is a tie of the quantised probabilities, which another CPU's
    * int8 kernels may break the other way.
