@@ -85,14 +85,7 @@ final class SsdAnchorsPostprocessor implements Postprocessor<List<Detection>> {
     this.coding = AnchorBoxCoding.of(out);
     this.activation =
         choice(out, "score_activation", "none", Activation.class, "none", "softmax", "sigmoid");
-    String bg = out.string("background", "first").toLowerCase(Locale.ROOT);
-    if (!bg.equals("first") && !bg.equals("none")) {
-      throw new UsageException(
-          "Cannot read model spec: unknown output.background '"
-              + bg
-              + "' (expected one of [first, none])");
-    }
-    this.background = bg.equals("first");
+    this.background = oneOf(out, "background", "first", "first", "none").equals("first");
     this.everyClass =
         oneOf(out, "candidates", "every-class", "every-class", "best-class").equals("every-class");
     this.perClassNms =
