@@ -7,7 +7,7 @@ import org.mnv2.model.spec.ModelSpec;
 /** The detection postprocessor of a spec's {@code output.type} (docs/MODEL-SPEC.md). */
 public final class DetectionPostprocessors {
   /** The detection output types, as written in specs. */
-  public static final List<String> TYPES = List.of("ssd-raw", "tf-od", "yolox");
+  public static final List<String> TYPES = List.of("ssd-raw", "ssd-anchors", "tf-od", "yolox");
 
   private DetectionPostprocessors() {}
 
@@ -16,6 +16,7 @@ public final class DetectionPostprocessors {
     String type = spec.output().type();
     return switch (type) {
       case "ssd-raw" -> new SsdRawPostprocessor(spec, limits);
+      case SsdAnchorsPostprocessor.TYPE -> new SsdAnchorsPostprocessor(spec, limits);
       case "tf-od" -> new TfOdPostprocessor(spec, limits);
       case "yolox" -> new YoloxPostprocessor(spec, limits);
       default ->

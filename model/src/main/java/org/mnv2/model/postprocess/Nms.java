@@ -24,6 +24,18 @@ final class Nms {
    * class, so stopping at {@code limit} gives exactly the first {@code limit} of the full result.
    */
   static int[] perClass(Candidates c, double iouThreshold, int limit) {
+    return greedy(c, iouThreshold, limit, true);
+  }
+
+  /**
+   * The same greedy suppression with every candidate compared with every kept one, whatever its
+   * class (class-agnostic NMS); the kept candidates keep their own classes.
+   */
+  static int[] classAgnostic(Candidates c, double iouThreshold, int limit) {
+    return greedy(c, iouThreshold, limit, false);
+  }
+
+  private static int[] greedy(Candidates c, double iouThreshold, int limit, boolean byClass) {
     Integer[] order = c.byDescendingScore();
     Map<Integer, List<Integer>> keptByClass = new HashMap<>();
     int[] kept = new int[Math.min(limit, c.size())];
@@ -31,7 +43,8 @@ final class Nms {
     for (int i = 0; i < order.length && n < kept.length; i++) {
       int candidate = order[i];
       List<Integer> same =
-          keptByClass.computeIfAbsent(c.classIndex(candidate), k -> new ArrayList<>());
+          keptByClass.computeIfAbsent(
+              byClass ? c.classIndex(candidate) : 0, k -> new ArrayList<>());
       boolean suppressed = false;
       for (int k : same) {
         if (iou(c, candidate, k) > iouThreshold) {

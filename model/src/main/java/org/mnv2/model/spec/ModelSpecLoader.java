@@ -144,7 +144,7 @@ public final class ModelSpecLoader {
     }
     String sha = text(root, "sha256", null);
     InputSpec input = input(node(root, "input"));
-    OutputSpec output = output(node(root, "output"));
+    OutputSpec output = output(node(root, "output"), location);
     Labels labels = labels(root.get("labels"), location);
     return new ModelSpec(
         name,
@@ -184,16 +184,74 @@ public final class ModelSpecLoader {
         floats(in, "std", new float[] {1, 1, 1}));
   }
 
-  private static OutputSpec output(JsonNode out) {
+  private OutputSpec output(JsonNode out, String location) {
     Map<String, Object> fields = new LinkedHashMap<>();
     Iterator<Map.Entry<String, JsonNode>> it = out.fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
-      if (!e.getKey().equals("type")) {
+      if (!e.getKey().equals("type") && !e.getKey().equals(OutputSpec.ANCHORS_FILE_ROWS)) {
         fields.put(e.getKey(), plain(e.getValue()));
       }
     }
+    JsonNode anchorsFile = out.get("anchors_file");
+    if (anchorsFile != null) {
+      if (!anchorsFile.isTextual()) {
+        throw new UsageException(
+            "Cannot read model spec: output.anchors_file must be a file name (got '"
+                + anchorsFile
+                + "')");
+      }
+      String file = resolve(location, anchorsFile.asText());
+      fields.put("anchors_file", file);
+      fields.put(OutputSpec.ANCHORS_FILE_ROWS, numberRows(file));
+    }
     return new OutputSpec(text(out, "type", null), fields);
+  }
+
+  /**
+   * A text file of numbers, one row per line (separated by commas and/or blanks; blank lines and
+   * lines starting with # skipped).
+   */
+  private List<List<Double>> numberRows(String file) {
+    String text;
+    try {
+      text = new String(reader.read(file), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UsageException(
+          "Cannot read model spec: anchors file "
+              + file
+              + " is unreadable ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+    List<List<Double>> rows = new ArrayList<>();
+    int lineNumber = 0;
+    for (String line : text.lines().toList()) {
+      lineNumber++;
+      String l = line.strip();
+      if (l.isEmpty() || l.startsWith("#")) {
+        continue;
+      }
+      List<Double> row = new ArrayList<>();
+      for (String token : l.split("[,\\s]+")) {
+        try {
+          row.add(Double.parseDouble(token));
+        } catch (NumberFormatException e) {
+          throw new UsageException(
+              "Cannot read model spec: anchors file "
+                  + file
+                  + " line "
+                  + lineNumber
+                  + " holds '"
+                  + token
+                  + "' (expected numbers)",
+              e);
+        }
+      }
+      rows.add(row);
+    }
+    return rows;
   }
 
   private Labels labels(JsonNode node, String location) {

@@ -14,6 +14,12 @@ import org.mnv2.model.UsageException;
  * maps) that each postprocessor reads into its typed settings. See docs/MODEL-SPEC.md.
  */
 public record OutputSpec(String type, Map<String, Object> fields) implements Serializable {
+  /**
+   * The field under which the spec loader puts the contents of {@code anchors_file} (one list of
+   * numbers per line of the file, in file order); {@code anchors_file} itself then holds the
+   * resolved location.
+   */
+  public static final String ANCHORS_FILE_ROWS = "anchors_file_rows";
 
   public OutputSpec {
     if (type == null || type.isBlank()) {

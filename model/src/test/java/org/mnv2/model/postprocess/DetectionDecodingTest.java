@@ -244,7 +244,8 @@ class DetectionDecodingTest {
         List.of(
             spec(INPUT_100, "  type: ssd-raw\n  feature_maps: [[1, 1]]\n  aspect_ratios: [[]]\n"),
             spec(INPUT_100, "  type: yolox\n  strides: [10]\n"),
-            spec(INPUT_100, "  type: tf-od\n"));
+            spec(INPUT_100, "  type: tf-od\n"),
+            spec(INPUT_100, "  type: ssd-anchors\n  anchors: anchors\n"));
     for (ModelSpec spec : specs) {
       Postprocessor<List<Detection>> post =
           DetectionPostprocessors.of(spec, DetectionLimits.none());
@@ -264,6 +265,6 @@ class DetectionDecodingTest {
         .isInstanceOf(UsageException.class)
         .hasMessage(
             "Cannot read model spec tiny: unknown detection output.type 'boxes' (expected one of"
-                + " [ssd-raw, tf-od, yolox])");
+                + " [ssd-raw, ssd-anchors, tf-od, yolox])");
   }
 }
