@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnv2.jobs.conf.InferenceConf;
 import org.mnv2.model.image.ImageDecoder;
 import org.mnv2.model.image.Preprocessor;
 import org.mnv2.model.runtime.InputBatch;
