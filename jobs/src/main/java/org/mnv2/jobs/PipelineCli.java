@@ -6,6 +6,7 @@ import org.mnv2.jobs.cli.DemoCommand;
 import org.mnv2.jobs.cli.DetectCommand;
 import org.mnv2.jobs.cli.EvalCocoCommand;
 import org.mnv2.jobs.cli.EvalVocCommand;
+import org.mnv2.jobs.cli.LabelCommand;
 import org.mnv2.jobs.cli.SecretRedaction;
 import org.mnv2.jobs.cli.SegmentCommand;
 import org.mnv2.jobs.cli.SynthCommand;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
       DetectCommand.class,
       EvalCocoCommand.class,
       SegmentCommand.class,
+      LabelCommand.class,
       EvalVocCommand.class,
       SynthCommand.class,
       DemoCommand.class,

@@ -8,6 +8,7 @@ import org.mnv2.jobs.run.RunSummary;
 import org.mnv2.model.spec.Task;
 import org.mnv2.udf.TaskOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pipeline classify}: see {@link ClassifyJob}. */
@@ -21,8 +22,7 @@ public final class ClassifyCommand extends InferenceCommand {
     super(Task.CLASSIFICATION, DEFAULT_MODEL);
   }
 
-  @Option(names = "--top-k", description = "classes per image (default 5)")
-  Integer topK;
+  @Mixin ClassificationOptions classification;
 
   @Option(
       names = "--labels",
@@ -31,7 +31,7 @@ public final class ClassifyCommand extends InferenceCommand {
 
   @Override
   TaskOptions taskOptions(JobSettings settings) {
-    return new TaskOptions(settings.topK(topK), Double.NaN, 0);
+    return new TaskOptions(settings.topK(classification.topK), Double.NaN, 0);
   }
 
   @Override

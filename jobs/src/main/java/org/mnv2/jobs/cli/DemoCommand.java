@@ -139,6 +139,7 @@ public final class DemoCommand extends SparkCommand {
     InferenceConf conf(String input, String out, ModelSpec spec) {
       return new InferenceConf(
           input,
+          false,
           out,
           OutputMode.OVERWRITE,
           spec,

@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
             + " write metrics.json, metrics/, detections.json and summary.json.")
 public final class EvalCocoCommand extends SparkCommand {
   @Mixin OutputOptions output;
+  @Mixin ModeOptions mode;
   @Mixin ModelOptions model;
   @Mixin RuntimeOptions runtime;
   @Mixin DetectionOptions detection;
@@ -45,7 +46,7 @@ public final class EvalCocoCommand extends SparkCommand {
     }
     if (detections != null) {
       EvalCocoConf conf =
-          EvalCocoConf.ofDetections(annotations, detections, output.output, output.mode());
+          EvalCocoConf.ofDetections(annotations, detections, output.output, mode.mode());
       return spark -> statsLines(EvalCocoJob.run(spark, conf), false);
     }
     ModelSpec early = model.loadEarly(DetectCommand.DEFAULT_MODEL, Task.DETECTION);
@@ -53,8 +54,9 @@ public final class EvalCocoCommand extends SparkCommand {
         runtime.conf(
             settings,
             images,
+            false,
             output.output,
-            output.mode(),
+            mode.mode(),
             early,
             detection.taskOptions(settings),
             null);

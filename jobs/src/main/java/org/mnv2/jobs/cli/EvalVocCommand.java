@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
             + " (--predictions) on a VOCdevkit split; write metrics/, metrics.json, summary.json.")
 public final class EvalVocCommand extends SparkCommand {
   @Mixin OutputOptions output;
+  @Mixin ModeOptions mode;
   @Mixin ModelOptions model;
   @Mixin RuntimeOptions runtime;
 
@@ -63,7 +64,14 @@ public final class EvalVocCommand extends SparkCommand {
     ModelSpec early = model.model == null ? null : model.loadEarly(null, Task.SEGMENTATION);
     InferenceConf modelConf =
         runtime.conf(
-            settings, vocRoot, output.output, output.mode(), early, TaskOptions.defaults(), null);
+            settings,
+            vocRoot,
+            false,
+            output.output,
+            mode.mode(),
+            early,
+            TaskOptions.defaults(),
+            null);
     return spark -> {
       EvalVocConf conf;
       if (model.model != null) {
@@ -75,7 +83,7 @@ public final class EvalVocCommand extends SparkCommand {
                 vocRoot,
                 split,
                 output.output,
-                output.mode(),
+                mode.mode(),
                 null,
                 predictions,
                 labels == null ? List.of() : readLabels(spark, labels),

@@ -14,6 +14,7 @@ import picocli.CommandLine.Mixin;
 abstract class InferenceCommand extends SparkCommand {
   @Mixin InputOptions input;
   @Mixin OutputOptions output;
+  @Mixin ModeOptions mode;
   @Mixin ModelOptions model;
   @Mixin RuntimeOptions runtime;
 
@@ -47,9 +48,10 @@ abstract class InferenceCommand extends SparkCommand {
     InferenceConf conf =
         runtime.conf(
             settings,
-            input.input,
+            input.uri(),
+            input.manifest(),
             output.output,
-            output.mode(),
+            mode.mode(),
             early,
             taskOptions(settings),
             labels());

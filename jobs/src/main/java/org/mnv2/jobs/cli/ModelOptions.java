@@ -51,8 +51,9 @@ final class ModelOptions {
     return checkTask(loader.load(name(defaultModel), modelUri), task);
   }
 
+  /** {@code spec}, checked to be a model of {@code expected} (any task when null). */
   private static ModelSpec checkTask(ModelSpec spec, Task expected) {
-    if (spec.task() != expected) {
+    if (expected != null && spec.task() != expected) {
       throw new UsageException(
           "Cannot use model "
               + spec.name()

@@ -29,6 +29,7 @@ final class RuntimeOptions {
   InferenceConf conf(
       JobSettings settings,
       String input,
+      boolean manifest,
       String output,
       OutputMode mode,
       ModelSpec spec,
@@ -36,6 +37,7 @@ final class RuntimeOptions {
       String labelsUri) {
     return new InferenceConf(
         input,
+        manifest,
         output,
         mode,
         spec,

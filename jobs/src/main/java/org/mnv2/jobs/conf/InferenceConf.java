@@ -8,11 +8,15 @@ import org.mnv2.udf.TaskOptions;
  * A typed view of a classify / detect / segment command: where to read and write, which model and
  * how to run it.
  *
+ * @param input the images: a directory, glob or file URI, or with {@code manifest} a file (or
+ *     folder of files) listing image URIs
+ * @param manifest whether {@code input} is a manifest ({@code --input-manifest})
  * @param labelsUri classification only: a CSV (file, class_index) to score top-1 / top-5 against;
  *     null for none
  */
 public record InferenceConf(
     String input,
+    boolean manifest,
     String output,
     OutputMode mode,
     ModelSpec spec,
@@ -27,6 +31,7 @@ public record InferenceConf(
   public static InferenceConf of(String input, String output, ModelSpec spec) {
     return new InferenceConf(
         input,
+        false,
         output,
         OutputMode.ERROR,
         spec,
@@ -39,58 +44,88 @@ public record InferenceConf(
   }
 
   public InferenceConf withMode(OutputMode newMode) {
-    return new InferenceConf(
-        input,
-        output,
-        newMode,
-        spec,
-        batchSize,
-        imagesPerPartition,
-        intraOpThreads,
-        device,
-        taskOptions,
-        labelsUri);
+    return new Copy(this).mode(newMode).build();
   }
 
   public InferenceConf withSpec(ModelSpec newSpec) {
-    return new InferenceConf(
-        input,
-        output,
-        mode,
-        newSpec,
-        batchSize,
-        imagesPerPartition,
-        intraOpThreads,
-        device,
-        taskOptions,
-        labelsUri);
+    return new Copy(this).spec(newSpec).build();
   }
 
   public InferenceConf withLabels(String uri) {
-    return new InferenceConf(
-        input,
-        output,
-        mode,
-        spec,
-        batchSize,
-        imagesPerPartition,
-        intraOpThreads,
-        device,
-        taskOptions,
-        uri);
+    return new Copy(this).labels(uri).build();
   }
 
   public InferenceConf withBatching(int batch, int perPartition) {
-    return new InferenceConf(
-        input,
-        output,
-        mode,
-        spec,
-        batch,
-        perPartition,
-        intraOpThreads,
-        device,
-        taskOptions,
-        labelsUri);
+    return new Copy(this).batching(batch, perPartition).build();
+  }
+
+  /** The images listed by the manifest {@code uri} instead of those under a folder. */
+  public InferenceConf withManifest(String uri) {
+    return new Copy(this).manifest(uri).build();
+  }
+
+  /** A copy with some components replaced. */
+  private static final class Copy {
+    private final InferenceConf c;
+    private String input;
+    private boolean manifest;
+    private OutputMode mode;
+    private ModelSpec spec;
+    private int batchSize;
+    private int imagesPerPartition;
+    private String labelsUri;
+
+    Copy(InferenceConf c) {
+      this.c = c;
+      this.input = c.input;
+      this.manifest = c.manifest;
+      this.mode = c.mode;
+      this.spec = c.spec;
+      this.batchSize = c.batchSize;
+      this.imagesPerPartition = c.imagesPerPartition;
+      this.labelsUri = c.labelsUri;
+    }
+
+    Copy mode(OutputMode value) {
+      mode = value;
+      return this;
+    }
+
+    Copy spec(ModelSpec value) {
+      spec = value;
+      return this;
+    }
+
+    Copy labels(String value) {
+      labelsUri = value;
+      return this;
+    }
+
+    Copy batching(int batch, int perPartition) {
+      batchSize = batch;
+      imagesPerPartition = perPartition;
+      return this;
+    }
+
+    Copy manifest(String uri) {
+      input = uri;
+      manifest = true;
+      return this;
+    }
+
+    InferenceConf build() {
+      return new InferenceConf(
+          input,
+          manifest,
+          c.output,
+          mode,
+          spec,
+          batchSize,
+          imagesPerPartition,
+          c.intraOpThreads,
+          c.device,
+          c.taskOptions,
+          labelsUri);
+    }
   }
 }

@@ -46,6 +46,9 @@ public final class JobSettings {
   /** Detections kept per image; default the spec's. */
   public static final String MAX_DETECTIONS = "mnv2.max-detections";
 
+  /** label: new images per committed batch within a run. */
+  public static final String LABEL_IMAGES_PER_BATCH = "mnv2.label-images-per-batch";
+
   private static final String TASK_CPUS = "spark.task.cpus";
   private static final String SPARK_PREFIX = "spark.";
 
@@ -129,6 +132,12 @@ public final class JobSettings {
     String cpus = sparkValue(TASK_CPUS);
     int taskCpus = parse(TASK_CPUS, TASK_CPUS, cpus == null ? "1" : cpus, JobSettings::positive);
     return positiveInt(INTRA_OP_THREADS, "--threads", option, taskCpus);
+  }
+
+  /** {@value #LABEL_IMAGES_PER_BATCH}: label's new images per committed batch. */
+  public int labelImagesPerBatch() {
+    return positiveInt(
+        LABEL_IMAGES_PER_BATCH, LABEL_IMAGES_PER_BATCH, null, LabelConf.IMAGES_PER_BATCH_DEFAULT);
   }
 
   /** {@code --device} / {@value #DEVICE}: auto, cpu or gpu. */

@@ -45,40 +45,89 @@ public final class InferenceRun {
   /** Runs on {@code images} (e.g. the images of a VOC split), or those under the input if null. */
   public static Result run(JobRun run, InferenceConf conf, InputImages.Images images) {
     SparkSession spark = run.spark();
-    InferenceTask<?> task = InferenceTasks.forSpec(conf.spec(), conf.taskOptions());
-    ModelHandle handle =
-        ModelHandles.prepare(
-            spark, conf.spec(), task, conf.intraOpThreads(), conf.batchSize(), conf.device());
-    run.atClose(handle::destroy);
+    PreparedModel model = PreparedModel.prepare(run, conf);
     if (images == null) {
-      images = InputImages.read(spark, conf.input(), conf.imagesPerPartition());
+      images = InputImages.of(spark, conf);
     }
     run.prepareOutput(conf.mode());
-    StageTimers timers = StageTimers.register(spark.sparkContext());
-    StructType schema = Schemas.predictions(task.rows().columns());
-    Dataset<Row> predictions =
-        images.rows().mapPartitions(runner(handle, task, run, timers), Encoders.row(schema));
     String predictionsUri = run.output().child("predictions");
     LOG.info(
         "Running {} on {} images with model {}", run.command(), images.count(), conf.spec().name());
-    predictions.write().mode(SaveMode.ErrorIfExists).parquet(predictionsUri);
+    model.predict(images.rows()).write().mode(SaveMode.ErrorIfExists).parquet(predictionsUri);
     Dataset<Row> written = spark.read().parquet(predictionsUri);
+    long[] counts = counts(written);
+    run.recordInference(
+        conf.spec().name(), counts[0], counts[1], model.sessionsBuilt(), model.stageMillis());
+    return new Result(written, counts[0], counts[1]);
+  }
+
+  /** {total rows, ok rows} of written predictions. */
+  public static long[] counts(Dataset<Row> predictions) {
     long total = 0;
     long ok = 0;
-    for (Row r : written.groupBy("status").count().collectAsList()) {
+    for (Row r : predictions.groupBy("status").count().collectAsList()) {
       total += r.getLong(1);
       if (Schemas.OK.equals(r.getString(0))) {
         ok = r.getLong(1);
       }
     }
-    Map<String, Long> stages = new LinkedHashMap<>();
-    stages.put("read", timers.readNanos().sum() / 1_000_000);
-    stages.put("decode", timers.decodeNanos().sum() / 1_000_000);
-    stages.put("preprocess", timers.preprocessNanos().sum() / 1_000_000);
-    stages.put("inference", timers.inferenceNanos().sum() / 1_000_000);
-    stages.put("postprocess", timers.postprocessNanos().sum() / 1_000_000);
-    run.recordInference(conf.spec().name(), total, ok, timers.sessionsBuilt().sum(), stages);
-    return new Result(written, total, ok);
+    return new long[] {total, ok};
+  }
+
+  /**
+   * A model checked and broadcast for one run (the broadcast is destroyed when the run closes),
+   * with the run's stage timers: what turns rows of image paths into prediction rows.
+   */
+  public static final class PreparedModel {
+    private final InferenceTask<?> task;
+    private final ModelHandle handle;
+    private final StageTimers timers;
+    private final JobRun run;
+
+    private PreparedModel(
+        InferenceTask<?> task, ModelHandle handle, StageTimers timers, JobRun run) {
+      this.task = task;
+      this.handle = handle;
+      this.timers = timers;
+      this.run = run;
+    }
+
+    /** Checks and broadcasts {@code conf}'s model for {@code run}. */
+    public static PreparedModel prepare(JobRun run, InferenceConf conf) {
+      SparkSession spark = run.spark();
+      InferenceTask<?> task = InferenceTasks.forSpec(conf.spec(), conf.taskOptions());
+      ModelHandle handle =
+          ModelHandles.prepare(
+              spark, conf.spec(), task, conf.intraOpThreads(), conf.batchSize(), conf.device());
+      run.atClose(handle::destroy);
+      return new PreparedModel(task, handle, StageTimers.register(spark.sparkContext()), run);
+    }
+
+    /** The model's SHA-256 (of the bytes the executors run). */
+    public String sha256() {
+      return handle.sha256();
+    }
+
+    /** The predictions of {@code paths} (one string column of image URIs), lazily. */
+    public Dataset<Row> predict(Dataset<Row> paths) {
+      StructType schema = Schemas.predictions(task.rows().columns());
+      return paths.mapPartitions(runner(handle, task, run, timers), Encoders.row(schema));
+    }
+
+    public long sessionsBuilt() {
+      return timers.sessionsBuilt().sum();
+    }
+
+    /** Task time by stage so far, in milliseconds. */
+    public Map<String, Long> stageMillis() {
+      Map<String, Long> stages = new LinkedHashMap<>();
+      stages.put("read", timers.readNanos().sum() / 1_000_000);
+      stages.put("decode", timers.decodeNanos().sum() / 1_000_000);
+      stages.put("preprocess", timers.preprocessNanos().sum() / 1_000_000);
+      stages.put("inference", timers.inferenceNanos().sum() / 1_000_000);
+      stages.put("postprocess", timers.postprocessNanos().sum() / 1_000_000);
+      return stages;
+    }
   }
 
   /** Runs the predictions part of the command that fits {@code conf.spec()}'s task. */

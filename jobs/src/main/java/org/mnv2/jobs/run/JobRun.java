@@ -77,6 +77,20 @@ public final class JobRun implements AutoCloseable {
     restoreCommitter = OutputCommitters.configure(spark, output.uri());
   }
 
+  /**
+   * Sets up the committer for Parquet this run appends under {@code uri} (restored when the run
+   * closes), without touching what is there: for runs that add to an output.
+   */
+  public void commitOutputsTo(String uri) {
+    Runnable restore = OutputCommitters.configure(spark, uri);
+    Runnable before = restoreCommitter;
+    restoreCommitter =
+        () -> {
+          restore.run();
+          before.run();
+        };
+  }
+
   /** The session's Hadoop configuration, broadcast once per run for executors that read files. */
   public Broadcast<SerializableConfiguration> hadoopConf() {
     if (hadoopConf == null) {
@@ -104,7 +118,7 @@ public final class JobRun implements AutoCloseable {
   }
 
   /** The counts of a model run over images. */
-  void recordInference(
+  public void recordInference(
       String modelName, long total, long okRows, long built, Map<String, Long> stages) {
     this.model = modelName;
     this.images = total;

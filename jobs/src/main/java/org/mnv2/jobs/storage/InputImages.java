@@ -57,6 +57,73 @@ public final class InputImages {
     return of(spark, java.util.Arrays.asList(paths), imagesPerPartition, uri);
   }
 
+  /** The images of a model run: listed under its input, or by its manifest. */
+  public static Images of(SparkSession spark, org.mnv2.jobs.conf.InferenceConf conf) {
+    return conf.manifest()
+        ? fromManifest(spark, conf.input(), conf.imagesPerPartition())
+        : read(spark, conf.input(), conf.imagesPerPartition());
+  }
+
+  /**
+   * The images listed by a manifest: a text file (one URI per line), a CSV file with a header (the
+   * column {@code image_uri}, {@code uri} or {@code path}, else the first) or a Parquet file (the
+   * same columns), chosen by extension; a folder of such files is read whole. The list is a
+   * distributed dataset: it is counted and repartitioned on the executors, never collected on the
+   * driver, so it scales to datasets too large to list. Blank lines are skipped.
+   */
+  public static Images fromManifest(SparkSession spark, String uri, int imagesPerPartition) {
+    Dataset<Row> paths;
+    try {
+      paths = manifestPaths(spark, uri);
+    } catch (AnalysisException e) {
+      throw new UsageException("Cannot read --input-manifest " + uri + ": " + e.getMessage(), e);
+    }
+    paths = paths.where("path IS NOT NULL AND trim(path) <> ''").selectExpr("trim(path) AS path");
+    long count = paths.count();
+    if (count == 0) {
+      throw new UsageException("Cannot read --input-manifest " + uri + ": it lists no image");
+    }
+    if (count > Integer.MAX_VALUE) {
+      throw new UsageException(
+          "Cannot read --input-manifest "
+              + uri
+              + ": "
+              + count
+              + " images (expected at most "
+              + Integer.MAX_VALUE
+              + " per run)");
+    }
+    int partitions = partitions(spark, (int) count, imagesPerPartition);
+    LOG.info("Input manifest {}: {} images in {} partitions", uri, count, partitions);
+    return new Images(paths.repartition(partitions), (int) count);
+  }
+
+  /** One {@code path} column from a manifest, by its file type. */
+  public static Dataset<Row> manifestPaths(SparkSession spark, String uri)
+      throws AnalysisException {
+    String lower = uri.toLowerCase(java.util.Locale.ROOT);
+    if (lower.endsWith(".parquet")) {
+      return uriColumn(spark.read().parquet(uri), uri);
+    }
+    if (lower.endsWith(".csv")) {
+      return uriColumn(spark.read().option("header", "true").csv(uri), uri);
+    }
+    return spark.read().text(uri).selectExpr("value AS path");
+  }
+
+  private static Dataset<Row> uriColumn(Dataset<Row> table, String uri) {
+    java.util.List<String> columns = java.util.List.of(table.columns());
+    for (String name : new String[] {"image_uri", "uri", "path"}) {
+      if (columns.contains(name)) {
+        return table.selectExpr("CAST(`" + name + "` AS STRING) AS path");
+      }
+    }
+    if (columns.isEmpty()) {
+      throw new UsageException("Cannot read --input-manifest " + uri + ": it has no column");
+    }
+    return table.selectExpr("CAST(`" + columns.get(0) + "` AS STRING) AS path");
+  }
+
   /**
    * Partitions for {@code count} items: at least two per core (so no core idles while another
    * finishes a long partition) and at most {@code perPartition} items each.

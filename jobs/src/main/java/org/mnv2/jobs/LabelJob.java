@@ -1,0 +1,266 @@
+package org.mnv2.jobs;
+
+import java.io.IOException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamWriter;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.conf.LabelConf;
+import org.mnv2.jobs.labelling.BatchPublisher;
+import org.mnv2.jobs.labelling.LabelState;
+import org.mnv2.jobs.labelling.RunLock;
+import org.mnv2.jobs.run.InferenceRun;
+import org.mnv2.jobs.run.JobRun;
+import org.mnv2.jobs.run.RunSummary;
+import org.mnv2.jobs.storage.InputImages;
+import org.mnv2.model.PipelineException;
+import org.mnv2.model.UsageException;
+import org.mnv2.model.spec.ModelSpec;
+import org.mnv2.udf.InferenceTasks;
+import org.mnv2.udf.TaskOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code label}: scheduled dataset labelling. Each run labels the images under {@code --input} that
+ * this model (by the SHA-256 of its bytes) has not labelled yet, appends their rows to {@code
+ * predictions/} (the task's columns plus {@code model_sha256} and {@code labelled_at}), adds one
+ * record to {@code runs/} and writes {@code summary.json}.
+ *
+ * <p>Built on Structured Streaming: a file source over the input (its checkpoint under {@code
+ * _state/<sha256>/checkpoint} records the files seen), {@code Trigger.AvailableNow} for the whole
+ * backlog in batches, or one batch of {@code --max-images-per-run}; each batch goes through the
+ * same model broadcast and batched partition runner as the batch jobs, and is published exactly
+ * once by {@link BatchPublisher}. One run at a time per output ({@link RunLock}). See README,
+ * "Scheduled labelling", for the guarantees and the limits.
+ */
+public final class LabelJob {
+  private static final Logger LOG = LoggerFactory.getLogger(LabelJob.class);
+  public static final String COMMAND = "label";
+
+  /** The binaryFile source's schema (the stream reads only the paths). */
+  private static final StructType BINARY_FILES =
+      new StructType()
+          .add("path", DataTypes.StringType, false)
+          .add("modificationTime", DataTypes.TimestampType, false)
+          .add("length", DataTypes.LongType, false)
+          .add("content", DataTypes.BinaryType, true);
+
+  /** One row of runs/. */
+  static final StructType RUNS =
+      new StructType()
+          .add("run_id", DataTypes.StringType, false)
+          .add("started", DataTypes.TimestampType, false)
+          .add("ended", DataTypes.TimestampType, false)
+          .add("new_images", DataTypes.LongType, false)
+          .add("ok", DataTypes.LongType, false)
+          .add("errors", DataTypes.LongType, false)
+          .add("images_per_second", DataTypes.DoubleType, false)
+          .add("model", DataTypes.StringType, false)
+          .add("model_sha256", DataTypes.StringType, false);
+
+  /** A capped run has one batch: its trigger never fires a second time before the run stops it. */
+  private static final String ONE_BATCH_INTERVAL = "3650 days";
+
+  private LabelJob() {}
+
+  /** Runs the job; the same path for the CLI, spark-submit and tests. */
+  public static RunSummary run(SparkSession spark, LabelConf conf) {
+    InferenceConf inference = conf.inference();
+    try (JobRun run = JobRun.begin(spark, COMMAND, inference.output())) {
+      Instant started = Instant.now();
+      FileSystem fs = fileSystem(spark, inference.output());
+      requireInput(spark, inference.input());
+      InferenceRun.PreparedModel model = InferenceRun.PreparedModel.prepare(run, inference);
+      LabelState state = new LabelState(run.output().uri(), model.sha256());
+      requireSameTask(spark, fs, state, inference);
+      try (RunLock lock = RunLock.acquire(fs, state.lock(), run.runId(), conf.lockTimeout())) {
+        run.commitOutputsTo(state.predictions().toString());
+        BatchPublisher publisher =
+            new BatchPublisher(
+                spark, model, state, inference.input(), inference.imagesPerPartition());
+        stream(spark, conf, state, publisher);
+        Instant ended = Instant.now();
+        run.recordInference(
+            inference.spec().name(),
+            publisher.newImages(),
+            publisher.ok(),
+            model.sessionsBuilt(),
+            model.stageMillis());
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("model_sha256", model.sha256());
+        metrics.put("new_images", publisher.newImages());
+        metrics.put("batches", publisher.batches());
+        run.addMetrics(metrics);
+        writeRunRecord(spark, state, run.runId(), started, ended, publisher, inference.spec());
+        if (publisher.newImages() == 0) {
+          LOG.info("No new images under {} for model {}", inference.input(), model.sha256());
+        }
+        return run.finish();
+      }
+    }
+  }
+
+  private static void stream(
+      SparkSession spark, LabelConf conf, LabelState state, BatchPublisher publisher) {
+    Dataset<Row> files =
+        spark
+            .readStream()
+            .format("binaryFile")
+            .schema(BINARY_FILES)
+            .option("recursiveFileLookup", "true")
+            .option("pathGlobFilter", InputImages.IMAGE_GLOB)
+            .option("maxFilesPerTrigger", conf.filesPerTrigger())
+            // Never skip a file for its age: images often land with old modification times. The
+            // price is a seen-files log that keeps every file (README, "limits").
+            .option("maxFileAge", "36500d")
+            .load(conf.inference().input())
+            .select("path");
+    DataStreamWriter<Row> writer =
+        files
+            .writeStream()
+            .option("checkpointLocation", state.checkpoint().toString())
+            .foreachBatch(publisher);
+    StreamingQuery query;
+    try {
+      if (conf.maxImagesPerRun() == 0) {
+        query = writer.trigger(Trigger.AvailableNow()).start();
+        query.awaitTermination();
+      } else {
+        query = writer.trigger(Trigger.ProcessingTime(ONE_BATCH_INTERVAL)).start();
+        awaitFirstTrigger(query);
+        query.stop();
+      }
+    } catch (StreamingQueryException e) {
+      throw unwrap(e);
+    } catch (TimeoutException e) {
+      throw new PipelineException("Cannot stop the labelling stream: " + e.getMessage(), e);
+    }
+  }
+
+  /** Waits until the first trigger (at most one batch) has run and been committed. */
+  private static void awaitFirstTrigger(StreamingQuery query) throws StreamingQueryException {
+    while (query.isActive() && (query.lastProgress() == null || query.status().isTriggerActive())) {
+      query.awaitTermination(100);
+    }
+    if (query.exception().isDefined()) {
+      throw query.exception().get();
+    }
+  }
+
+  /** The failure inside the stream as the job's own (usage errors stay usage errors). */
+  private static RuntimeException unwrap(StreamingQueryException e) {
+    Throwable t = e.getCause();
+    while (t != null) {
+      if (t instanceof UsageException u) {
+        return u;
+      }
+      if (t instanceof PipelineException p) {
+        return p;
+      }
+      t = t.getCause();
+    }
+    return new PipelineException("Cannot label: " + e.getMessage(), e);
+  }
+
+  private static void requireInput(SparkSession spark, String input) {
+    if (input.contains("*") || input.contains("?") || input.contains("{")) {
+      return; // a glob: the source resolves it
+    }
+    try {
+      Path path = new Path(input);
+      if (!fileSystem(spark, input).exists(path)) {
+        throw new UsageException("Cannot read input " + input + ": no such file or directory");
+      }
+    } catch (IOException e) {
+      throw new UsageException("Cannot read input " + input + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** An output holds one task's rows: a model of another task would mix columns. */
+  private static void requireSameTask(
+      SparkSession spark, FileSystem fs, LabelState state, InferenceConf inference) {
+    try {
+      if (!fs.exists(state.predictions()) || fs.listStatus(state.predictions()).length == 0) {
+        return;
+      }
+    } catch (IOException e) {
+      throw new PipelineException("Cannot read " + state.predictions() + ": " + e.getMessage(), e);
+    }
+    List<String> existing = List.of(spark.read().parquet(state.predictions().toString()).columns());
+    String column =
+        InferenceTasks.forSpec(inference.spec(), TaskOptions.defaults())
+            .rows()
+            .columns()
+            .fieldNames()[0];
+    if (!existing.contains(column)) {
+      throw new UsageException(
+          "Cannot label into "
+              + state.output()
+              + " with model "
+              + inference.spec().name()
+              + ": its predictions/ hold another task's rows (expected a column "
+              + column
+              + ", got "
+              + existing
+              + "; use one output per task)");
+    }
+  }
+
+  private static void writeRunRecord(
+      SparkSession spark,
+      LabelState state,
+      String runId,
+      Instant started,
+      Instant ended,
+      BatchPublisher publisher,
+      ModelSpec spec) {
+    double seconds = Math.max(1e-3, (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0);
+    Row record =
+        RowFactory.create(
+            runId,
+            Timestamp.from(started),
+            Timestamp.from(ended),
+            publisher.newImages(),
+            publisher.ok(),
+            publisher.newImages() - publisher.ok(),
+            publisher.newImages() / seconds,
+            spec.name(),
+            state.sha256());
+    spark
+        .createDataFrame(List.of(record), RUNS)
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Append)
+        .parquet(state.runs().toString());
+  }
+
+  private static FileSystem fileSystem(SparkSession spark, String uri) {
+    try {
+      return new Path(uri).getFileSystem(spark.sparkContext().hadoopConfiguration());
+    } catch (IOException e) {
+      throw new UsageException("Cannot use " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** spark-submit entry point: the same arguments as {@code scripts/pipeline label}. */
+  public static void main(String[] args) {
+    PipelineCli.exit(PipelineCli.execute(COMMAND, args));
+  }
+}
