@@ -23,6 +23,7 @@ import org.apache.spark.sql.types.StructType;
 import org.mnv2.jobs.conf.InferenceConf;
 import org.mnv2.jobs.conf.LabelConf;
 import org.mnv2.jobs.labelling.BatchPublisher;
+import org.mnv2.jobs.labelling.ErrorRetry;
 import org.mnv2.jobs.labelling.LabelState;
 import org.mnv2.jobs.labelling.RunLock;
 import org.mnv2.jobs.run.InferenceRun;
@@ -82,6 +83,15 @@ public final class LabelJob {
 
   /** Runs the job; the same path for the CLI, spark-submit and tests. */
   public static RunSummary run(SparkSession spark, LabelConf conf) {
+    try {
+      return label(spark, conf);
+    } catch (IOException e) {
+      throw new PipelineException(
+          "Cannot label into " + conf.inference().output() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static RunSummary label(SparkSession spark, LabelConf conf) throws IOException {
     InferenceConf inference = conf.inference();
     try (JobRun run = JobRun.begin(spark, COMMAND, inference.output())) {
       Instant started = Instant.now();
@@ -92,6 +102,12 @@ public final class LabelJob {
       requireSameTask(spark, fs, state, inference);
       try (RunLock lock = RunLock.acquire(fs, state.lock(), run.runId(), conf.lockTimeout())) {
         run.commitOutputsTo(state.predictions().toString());
+        long[] retried = {0, 0};
+        if (conf.retryErrors()) {
+          retried =
+              ErrorRetry.run(
+                  spark, model, state, inference.input(), inference.imagesPerPartition());
+        }
         BatchPublisher publisher =
             new BatchPublisher(
                 spark, model, state, inference.input(), inference.imagesPerPartition());
@@ -99,13 +115,14 @@ public final class LabelJob {
         Instant ended = Instant.now();
         run.recordInference(
             inference.spec().name(),
-            publisher.newImages(),
-            publisher.ok(),
+            publisher.newImages() + retried[0],
+            publisher.ok() + retried[1],
             model.sessionsBuilt(),
             model.stageMillis());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("model_sha256", model.sha256());
         metrics.put("new_images", publisher.newImages());
+        metrics.put("retried_images", retried[0]);
         metrics.put("batches", publisher.batches());
         run.addMetrics(metrics);
         writeRunRecord(spark, state, run.runId(), started, ended, publisher, inference.spec());

@@ -182,6 +182,34 @@ class LabelJobTest extends SparkTestBase {
   }
 
   @Test
+  void retryErrorsReplacesTheErrorRowsOfThisModel(@TempDir Path dir) throws IOException {
+    Path input = dir.resolve("in");
+    Path output = dir.resolve("out");
+    land(input, 0, 5);
+    Path broken = input.resolve("late.jpg");
+    Files.write(broken, Files.readAllBytes(images.get(5)), java.nio.file.StandardOpenOption.CREATE);
+    Files.write(broken, new byte[0], java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+    LabelJob.run(spark, conf(input, output, classifier()));
+    // The file is fixed after its error row was written (e.g. a partial upload completed).
+    Files.write(broken, Files.readAllBytes(images.get(5)));
+
+    RunSummary plain = LabelJob.run(spark, conf(input, output, classifier()));
+    RunSummary retry = LabelJob.run(spark, conf(input, output, classifier()).withRetryErrors(true));
+
+    assertThat(plain.images()).isZero();
+    assertThat(retry.images()).isEqualTo(1);
+    assertThat(retry.ok()).isEqualTo(1);
+    assertThat(rowsAndPairs(output)).isEqualTo("[6,6]");
+    assertThat(
+            spark
+                .read()
+                .parquet(output.resolve("predictions").toString())
+                .where("status = 'ok'")
+                .count())
+        .isEqualTo(6);
+  }
+
+  @Test
   void aSecondRunAtOnceIsRefusedNamingTheFirst(@TempDir Path dir) throws IOException {
     Path input = dir.resolve("in");
     Path output = dir.resolve("out");

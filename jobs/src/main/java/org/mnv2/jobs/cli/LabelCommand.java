@@ -33,6 +33,11 @@ public final class LabelCommand extends SparkCommand {
       description = "label at most this many new images per run (default: all of them)")
   Integer maxImagesPerRun;
 
+  @Option(
+      names = "--retry-errors",
+      description = "also label again the images whose rows of this model are errors")
+  boolean retryErrors;
+
   @Override
   Run prepare(JobSettings settings) {
     String uri = input.uri();
