@@ -65,6 +65,60 @@ class ClusterSubmitIT {
     clusterLocal("stop");
   }
 
+  private static SparkSession reader() {
+    return SparkSession.builder()
+        .master("local[1]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+  }
+
+  @Test
+  void labelSubmittedTwiceLabelsOnlyTheNewImages() throws Exception {
+    SynthGenerator.generate(dir.resolve("label-pool"), 9, 5L);
+    Path input = Files.createDirectories(dir.resolve("label-in"));
+    List<Path> pool;
+    try (var files = Files.list(dir.resolve("label-pool/images"))) {
+      pool = files.sorted().toList();
+    }
+    for (Path p : pool.subList(0, 6)) {
+      Files.copy(p, input.resolve(p.getFileName()));
+    }
+    Path out = dir.resolve("label-out");
+    String[] submit = {"submit", "label", "--input", input.toString(), "--output", out.toString()};
+
+    clusterLocal(submit);
+    for (Path p : pool.subList(6, 9)) {
+      Files.copy(p, input.resolve(p.getFileName()));
+    }
+    String second = clusterLocal(submit);
+
+    SparkSession spark = reader();
+    try {
+      assertThat(
+              spark
+                  .read()
+                  .parquet(out.resolve("predictions").toString())
+                  .selectExpr("count(*)", "count(DISTINCT image_uri)")
+                  .first()
+                  .toString())
+          .isEqualTo("[9,9]");
+      assertThat(
+              spark
+                  .read()
+                  .parquet(out.resolve("runs").toString())
+                  .orderBy("started")
+                  .selectExpr("new_images")
+                  .collectAsList()
+                  .toString())
+          .isEqualTo("[[6], [3]]");
+    } finally {
+      spark.stop();
+    }
+    assertThat(second).contains("label: 3 images");
+  }
+
   @Test
   void sparkDefaultsConfSetsAJobSettingBelowTheCommandLine() throws Exception {
     SynthGenerator.generate(dir.resolve("data"), 6, 7L);
@@ -81,13 +135,7 @@ class ClusterSubmitIT {
         "--output",
         out.toString());
 
-    SparkSession spark =
-        SparkSession.builder()
-            .master("local[1]")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .getOrCreate();
+    SparkSession spark = reader();
     try {
       assertThat(
               spark

@@ -48,6 +48,26 @@ class CommandLineTest {
   }
 
   @Test
+  void inputAndManifestTogether() {
+    int code =
+        PipelineCli.execute(
+            new String[] {"classify", "--input", "x", "--input-manifest", "m", "--output", "y"});
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr())
+        .isEqualTo(
+            "error: Cannot read images: give --input or --input-manifest (expected one, got"
+                + " both)");
+  }
+
+  @Test
+  void labelFollowsAFolderNotAManifest() {
+    int code =
+        PipelineCli.execute(new String[] {"label", "--input-manifest", "m", "--output", "y"});
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).startsWith("error: Cannot label from --input-manifest");
+  }
+
+  @Test
   void unknownModelListsTheShippedOnes() {
     int code =
         PipelineCli.execute(

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.conf.LabelConf;
 import org.mnv2.jobs.run.RunSummary;
 import org.mnv2.jobs.storage.OutputCommitters;
 import org.mnv2.model.spec.ModelSpec;
@@ -193,6 +194,44 @@ class ObjectStorageTest extends SparkTestBase {
     assertThat(directory.conf().get(OutputCommitters.S3A_COMMITTER)).isEqualTo("directory");
     assertThat(directory.conf().get(OutputCommitters.PROTOCOL))
         .isEqualTo(OutputCommitters.SPARK_DEFAULT_PROTOCOL);
+  }
+
+  @Test
+  void labelsOnlyNewImagesFromS3aToS3a() throws IOException {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    FileSystem fs = FileSystem.get(java.net.URI.create("s3a://data/"), conf);
+    List<Path> photos;
+    try (var files = Files.list(fixture("imagenet/images"))) {
+      photos = files.sorted().toList();
+    }
+    ModelSpec spec = Fixtures.spec("synth-mobilenetv2", null);
+    LabelConf label =
+        LabelConf.of(InferenceConf.of("s3a://data/label/in", "s3a://out/label", spec));
+    for (Path p : photos.subList(0, 10)) {
+      fs.copyFromLocalFile(
+          new org.apache.hadoop.fs.Path(p.toUri()),
+          new org.apache.hadoop.fs.Path("s3a://data/label/in/" + p.getFileName()));
+    }
+
+    long first = LabelJob.run(spark, label).images();
+    for (Path p : photos.subList(10, photos.size())) {
+      fs.copyFromLocalFile(
+          new org.apache.hadoop.fs.Path(p.toUri()),
+          new org.apache.hadoop.fs.Path("s3a://data/label/in/" + p.getFileName()));
+    }
+    long second = LabelJob.run(spark, label).images();
+    long third = LabelJob.run(spark, label).images();
+
+    assertThat(List.of(first, second, third)).containsExactly(10L, (long) photos.size() - 10, 0L);
+    assertThat(
+            spark
+                .read()
+                .parquet("s3a://out/label/predictions")
+                .selectExpr("count(*)", "count(DISTINCT image_uri)", "count_if(status = 'ok')")
+                .first()
+                .toString())
+        .isEqualTo("[" + photos.size() + "," + photos.size() + "," + photos.size() + "]");
+    assertThat(spark.read().parquet("s3a://out/label/runs").count()).isEqualTo(3);
   }
 
   /** Predictions by file name, with every column that does not name the run or the location. */
