@@ -110,7 +110,12 @@ public final class LabelJob {
         }
         BatchPublisher publisher =
             new BatchPublisher(
-                spark, model, state, inference.input(), inference.imagesPerPartition());
+                spark,
+                model,
+                state,
+                inference.input(),
+                inference.manifest(),
+                inference.imagesPerPartition());
         stream(spark, conf, state, publisher);
         Instant ended = Instant.now();
         run.recordInference(
@@ -136,19 +141,7 @@ public final class LabelJob {
 
   private static void stream(
       SparkSession spark, LabelConf conf, LabelState state, BatchPublisher publisher) {
-    Dataset<Row> files =
-        spark
-            .readStream()
-            .format("binaryFile")
-            .schema(BINARY_FILES)
-            .option("recursiveFileLookup", "true")
-            .option("pathGlobFilter", InputImages.IMAGE_GLOB)
-            .option("maxFilesPerTrigger", conf.filesPerTrigger())
-            // Never skip a file for its age: images often land with old modification times. The
-            // price is a seen-files log that keeps every file (README, "limits").
-            .option("maxFileAge", "36500d")
-            .load(conf.inference().input())
-            .select("path");
+    Dataset<Row> files = conf.inference().manifest() ? manifests(spark, conf) : images(spark, conf);
     DataStreamWriter<Row> writer =
         files
             .writeStream()
@@ -169,6 +162,35 @@ public final class LabelJob {
     } catch (TimeoutException e) {
       throw new PipelineException("Cannot stop the labelling stream: " + e.getMessage(), e);
     }
+  }
+
+  /** The image files under the input, as a stream of paths. */
+  private static Dataset<Row> images(SparkSession spark, LabelConf conf) {
+    return spark
+        .readStream()
+        .format("binaryFile")
+        .schema(BINARY_FILES)
+        .option("recursiveFileLookup", "true")
+        .option("pathGlobFilter", InputImages.IMAGE_GLOB)
+        .option("maxFilesPerTrigger", conf.filesPerTrigger())
+        // Never skip a file for its age: images often land with old modification times. The price
+        // is a seen-files log that keeps every file (README, "limits").
+        .option("maxFileAge", "36500d")
+        .load(conf.inference().input())
+        .select("path");
+  }
+
+  /**
+   * The lines of the manifest files under the input (text, one image URI per line), as a stream:
+   * each new manifest file's images are labelled once, one manifest file per batch.
+   */
+  private static Dataset<Row> manifests(SparkSession spark, LabelConf conf) {
+    return spark
+        .readStream()
+        .format("text")
+        .option("maxFilesPerTrigger", 1)
+        .option("maxFileAge", "36500d")
+        .load(conf.inference().input());
   }
 
   /** Waits until the first trigger (at most one batch) has run and been committed. */

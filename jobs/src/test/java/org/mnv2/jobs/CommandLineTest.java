@@ -60,11 +60,17 @@ class CommandLineTest {
   }
 
   @Test
-  void labelFollowsAFolderNotAManifest() {
+  void labelTakesWholeManifests() {
     int code =
-        PipelineCli.execute(new String[] {"label", "--input-manifest", "m", "--output", "y"});
+        PipelineCli.execute(
+            new String[] {
+              "label", "--input-manifest", "m", "--output", "y", "--max-images-per-run", "5"
+            });
     assertThat(code).isEqualTo(2);
-    assertThat(stderr()).startsWith("error: Cannot label from --input-manifest");
+    assertThat(stderr())
+        .isEqualTo(
+            "error: Cannot use --max-images-per-run with --input-manifest (expected --input: a run"
+                + " takes whole manifest files)");
   }
 
   @Test

@@ -113,6 +113,29 @@ class LabelJobTest extends SparkTestBase {
   }
 
   @Test
+  void eachNewManifestFileIsLabelledOnce(@TempDir Path dir) throws IOException {
+    Path manifests = Files.createDirectories(dir.resolve("manifests"));
+    Path output = dir.resolve("out");
+    Files.write(
+        manifests.resolve("day-1.txt"),
+        images.subList(0, 20).stream().map(Path::toString).toList());
+    LabelConf label =
+        LabelConf.of(
+            InferenceConf.of(manifests.toString(), output.toString(), classifier())
+                .withManifest(manifests.toString()));
+
+    long first = LabelJob.run(spark, label).images();
+    Files.write(
+        manifests.resolve("day-2.txt"),
+        images.subList(20, 30).stream().map(Path::toString).toList());
+    long second = LabelJob.run(spark, label).images();
+    long third = LabelJob.run(spark, label).images();
+
+    assertThat(List.of(first, second, third)).containsExactly(20L, 10L, 0L);
+    assertThat(rowsAndPairs(output)).isEqualTo("[30,30]");
+  }
+
+  @Test
   void aCapDrainsTheBacklogOverSeveralRuns(@TempDir Path dir) throws IOException {
     Path input = dir.resolve("in");
     Path output = dir.resolve("out");
@@ -186,9 +209,7 @@ class LabelJobTest extends SparkTestBase {
     Path input = dir.resolve("in");
     Path output = dir.resolve("out");
     land(input, 0, 5);
-    Path broken = input.resolve("late.jpg");
-    Files.write(broken, Files.readAllBytes(images.get(5)), java.nio.file.StandardOpenOption.CREATE);
-    Files.write(broken, new byte[0], java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+    Path broken = Files.write(input.resolve("late.jpg"), new byte[0]);
     LabelJob.run(spark, conf(input, output, classifier()));
     // The file is fixed after its error row was written (e.g. a partial upload completed).
     Files.write(broken, Files.readAllBytes(images.get(5)));

@@ -7,7 +7,6 @@ import org.mnv2.jobs.conf.JobSettings;
 import org.mnv2.jobs.conf.LabelConf;
 import org.mnv2.jobs.conf.OutputMode;
 import org.mnv2.jobs.run.RunSummary;
-import org.mnv2.model.UsageException;
 import org.mnv2.model.spec.ModelSpec;
 import org.mnv2.udf.TaskOptions;
 import picocli.CommandLine.Command;
@@ -41,11 +40,6 @@ public final class LabelCommand extends SparkCommand {
   @Override
   Run prepare(JobSettings settings) {
     String uri = input.uri();
-    if (input.manifest()) {
-      throw new UsageException(
-          "Cannot label from --input-manifest: label follows the files under --input (expected"
-              + " --input DIR)");
-    }
     ModelSpec early = model.loadEarly(ClassifyCommand.DEFAULT_MODEL, null);
     TaskOptions detectionOptions = detection.taskOptions(settings);
     TaskOptions options =
@@ -54,7 +48,8 @@ public final class LabelCommand extends SparkCommand {
             detectionOptions.scoreThreshold(),
             detectionOptions.maxDetections());
     InferenceConf inference =
-        runtime.conf(settings, uri, false, output.output, OutputMode.ERROR, early, options, null);
+        runtime.conf(
+            settings, uri, input.manifest(), output.output, OutputMode.ERROR, early, options, null);
     int max = maxImagesPerRun == null ? 0 : maxImagesPerRun;
     int perBatch = settings.labelImagesPerBatch();
     return spark -> {

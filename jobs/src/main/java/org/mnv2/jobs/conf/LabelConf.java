@@ -30,6 +30,11 @@ public record LabelConf(
               + maxImagesPerRun
               + " (expected a positive integer, or 0 for no limit)");
     }
+    if (inference.manifest() && maxImagesPerRun > 0) {
+      throw new UsageException(
+          "Cannot use --max-images-per-run with --input-manifest (expected --input: a run takes"
+              + " whole manifest files)");
+    }
     if (imagesPerBatch < 1) {
       throw new UsageException(
           "Cannot use "

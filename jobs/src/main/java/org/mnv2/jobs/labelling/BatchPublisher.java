@@ -47,6 +47,7 @@ public final class BatchPublisher implements VoidFunction2<Dataset<Row>, Long> {
   private final LabelState state;
   private final String input;
   private final int imagesPerPartition;
+  private final boolean manifest;
   private long newImages;
   private long ok;
   private long batches;
@@ -56,11 +57,13 @@ public final class BatchPublisher implements VoidFunction2<Dataset<Row>, Long> {
       InferenceRun.PreparedModel model,
       LabelState state,
       String input,
+      boolean manifest,
       int imagesPerPartition) {
     this.spark = spark;
     this.model = model;
     this.state = state;
     this.input = input;
+    this.manifest = manifest;
     this.imagesPerPartition = imagesPerPartition;
   }
 
@@ -73,19 +76,19 @@ public final class BatchPublisher implements VoidFunction2<Dataset<Row>, Long> {
     }
     Path staging = state.staging(id);
     if (!fs.exists(new Path(staging, "_SUCCESS"))) {
-      List<String> paths = BatchFiles.of(spark, state.checkpoint(), id).stream().sorted().toList();
-      if (paths.isEmpty()) {
+      InputImages.Images images = newImages(batch, id);
+      if (images.count() == 0) {
         return;
       }
       System.err.println(
           "label: "
-              + paths.size()
+              + images.count()
               + " new images (batch "
               + id
               + "); labelling them with "
               + state.sha256().substring(0, 12));
+      LOG.info("Batch {}: {} new images to label", id, images.count());
       fs.delete(staging, true);
-      InputImages.Images images = InputImages.of(spark, paths, imagesPerPartition, input);
       model
           .predict(images.rows())
           .withColumn("model_sha256", lit(state.sha256()))
@@ -130,6 +133,27 @@ public final class BatchPublisher implements VoidFunction2<Dataset<Row>, Long> {
     try (java.io.InputStream in = fs.open(path)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  /**
+   * The batch's images: from a folder, the batch's files (read from the stream's logs, since a scan
+   * skips zero-byte files and every file must get its row); from manifests, the URIs the batch's
+   * new manifest files list, kept distributed (never collected on the driver).
+   */
+  private InputImages.Images newImages(Dataset<Row> batch, long id) {
+    if (manifest) {
+      Dataset<Row> paths =
+          batch.selectExpr("trim(value) AS path").where("path IS NOT NULL AND path <> ''");
+      long count = paths.count();
+      int partitions =
+          InputImages.partitions(
+              spark, (int) Math.min(count, Integer.MAX_VALUE), imagesPerPartition);
+      return new InputImages.Images(paths.repartition(Math.max(1, partitions)), (int) count);
+    }
+    List<String> paths = BatchFiles.of(spark, state.checkpoint(), id).stream().sorted().toList();
+    return paths.isEmpty()
+        ? new InputImages.Images(null, 0)
+        : InputImages.of(spark, paths, imagesPerPartition, input);
   }
 
   /** New images labelled by this run (replayed batches included). */
