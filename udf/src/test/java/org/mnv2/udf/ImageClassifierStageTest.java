@@ -11,6 +11,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,6 +140,7 @@ class ImageClassifierStageTest extends UdfSparkTestBase {
     assertThat(schema.fieldNames()).containsExactly("id", "content", "note", "top");
     assertThat(schema.apply("top").dataType())
         .isEqualTo(Schemas.predictionStruct(ClassificationRows.COLUMNS));
+    assertThat(schema.apply("top").metadata()).isEqualTo(Metadata.empty());
     assertThatThrownBy(() -> stage.setInputCol("id").transformSchema(USER_ROWS))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(

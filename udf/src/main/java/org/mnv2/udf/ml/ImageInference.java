@@ -13,7 +13,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
 import org.mnv2.model.UsageException;
@@ -273,7 +272,7 @@ public abstract class ImageInference<S extends ImageInference<S>> extends Transf
       throw new IllegalArgumentException(
           "Cannot append column '" + out + "': the input has a column of that name");
     }
-    return schema.add(new StructField(out, predictionStruct(), false, null));
+    return schema.add(DataTypes.createStructField(out, predictionStruct(), false));
   }
 
   /**
