@@ -149,6 +149,12 @@ class ImageClassifierStageTest extends UdfSparkTestBase {
     assertThatThrownBy(
             () -> stage.setInputCol("content").setOutputCol("note").transformSchema(USER_ROWS))
         .hasMessage("Cannot append column 'note': the input has a column of that name");
+    assertThatThrownBy(() -> stage.setDevice("tpu"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("parameter device given invalid value tpu");
+    assertThatThrownBy(() -> new ImageClassifier().setBatchSize(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("parameter batchSize given invalid value 0");
     assertThatThrownBy(() -> new ObjectDetector().setModel("synth-mobilenetv2"))
         .isInstanceOf(UsageException.class)
         .hasMessage(

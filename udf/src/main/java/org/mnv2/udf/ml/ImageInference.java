@@ -1,5 +1,7 @@
 package org.mnv2.udf.ml;
 
+import java.util.Arrays;
+import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
@@ -56,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * <p>Runs on the jobs' {@link PartitionRunner}: one ONNX Runtime session per executor, one
  * predictor per task. Each {@link #transform} reads the model from its URI on the driver, checks it
  * against the spec and broadcasts it once. The DataFrame it returns is lazy and can be evaluated
- * any number of times, so the broadcast is not destroyed by the stage: Spark's ContextCleaner
- * removes it from the driver and the executors once that DataFrame is garbage-collected.
+ * any number of times, so the broadcast (and, for a URI column, that of the Hadoop configuration)
+ * is not destroyed by the stage: Spark's ContextCleaner removes it from the driver and the
+ * executors once that DataFrame is garbage-collected.
  *
  * <p>Saving ({@code write().save(path)}, or inside a saved {@code Pipeline} / {@code
  * PipelineModel}) stores the params, the spec's text among them: the saved stage keeps the spec as
@@ -251,7 +254,7 @@ public abstract class ImageInference<S extends ImageInference<S>> extends Transf
   public StructType transformSchema(StructType schema) {
     String in = getInputCol();
     String out = getOutputCol();
-    if (!java.util.Arrays.asList(schema.fieldNames()).contains(in)) {
+    if (!Arrays.asList(schema.fieldNames()).contains(in)) {
       throw new IllegalArgumentException(
           "Cannot read images from column '"
               + in
@@ -268,7 +271,7 @@ public abstract class ImageInference<S extends ImageInference<S>> extends Transf
               + type.simpleString()
               + " (expected binary content or a string URI)");
     }
-    if (java.util.Arrays.asList(schema.fieldNames()).contains(out)) {
+    if (Arrays.asList(schema.fieldNames()).contains(out)) {
       throw new IllegalArgumentException(
           "Cannot append column '" + out + "': the input has a column of that name");
     }
@@ -340,9 +343,9 @@ public abstract class ImageInference<S extends ImageInference<S>> extends Transf
               + " in "
               + getClass().getSimpleName()
               + ": its task is "
-              + spec.task().name().toLowerCase(java.util.Locale.ROOT)
+              + spec.task().name().toLowerCase(Locale.ROOT)
               + " (expected "
-              + task().name().toLowerCase(java.util.Locale.ROOT)
+              + task().name().toLowerCase(Locale.ROOT)
               + ")");
     }
   }
