@@ -16,6 +16,8 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnv2.model.UsageException;
+import org.mnv2.model.runtime.SessionOptions;
+import org.mnv2.udf.ExecutorSessions.SessionLease;
 import org.mnv2.udf.ml.ImageClassifier;
 import org.mnv2.udf.ml.ObjectDetector;
 
@@ -50,6 +52,7 @@ class ImageClassifierStageTest extends UdfSparkTestBase {
 
   @Test
   void keepsEveryRowAndColumnInOrderAndAppendsTheStruct() {
+    ExecutorSessions.closeIdle();
     Dataset<Row> input = userRows(3);
     ImageClassifier stage =
         new ImageClassifier().setModel("synth-mobilenetv2").setBatchSize(3).setTopK(3);
@@ -84,6 +87,23 @@ class ImageClassifierStageTest extends UdfSparkTestBase {
       assertThat(p.<Integer>getAs("width")).isEqualTo(40);
       assertThat(p.<Integer>getAs("height")).isEqualTo(30);
       assertThat(p.getList(p.fieldIndex("predictions"))).hasSize(3);
+    }
+    SessionKey key = new SessionKey(spec.sha256(), SessionOptions.cpu(1));
+    assertThat(ExecutorSessions.keys())
+        .as("sessions in this (the only) executor")
+        .containsExactly(key);
+    assertThat(ExecutorSessions.holders(key)).as("leases held after the query").isZero();
+    ModelHandle handle =
+        ModelHandles.prepare(
+            spark,
+            spec,
+            InferenceTasks.forSpec(spec, TaskOptions.defaults()),
+            1,
+            1,
+            DeviceMode.CPU);
+    try (SessionLease lease = ExecutorSessions.acquire(handle, -1)) {
+      assertThat(lease.builtNow()).as("the session the three tasks shared").isFalse();
+      assertThat(lease.session().predictorsOpened()).as("one predictor per task").isEqualTo(3);
     }
   }
 
