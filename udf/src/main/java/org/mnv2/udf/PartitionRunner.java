@@ -28,11 +28,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The batched partition runner: streams a partition of {@code (path)} rows (the file is read here
- * through Hadoop) or {@code (path, content)} rows in batches: decode, preprocess into one reusable
- * direct buffer, one ONNX Runtime call per batch, postprocess, rows. Every input row yields exactly
- * one output row: an image that cannot be decoded becomes an {@code error} row, and a batch that
- * fails is retried image by image so one bad input never sinks its neighbours.
+ * The batched partition runner, behind both the jobs and the ML pipeline stages: streams a
+ * partition in batches: decode, preprocess into one reusable direct buffer, one ONNX Runtime call
+ * per batch, postprocess, rows. Its {@link RowLayout} says where a row's image is and what comes
+ * out: the jobs' {@code predictions/} columns, or the input row's values followed by a prediction
+ * struct. Every input row yields exactly one output row, in order: an image that is missing or
+ * cannot be read or decoded becomes an {@code error} row, and a batch that fails is retried image
+ * by image so one bad input never sinks its neighbours.
  *
  * @param <R> the task's per-image result
  */
@@ -44,8 +46,11 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
   private final String runId;
   private final StageTimers timers;
   private final Broadcast<SerializableConfiguration> hadoopConf;
+  private final RowLayout layout;
 
   /**
+   * The jobs' runner ({@link RowLayout#predictions()}).
+   *
    * @param hadoopConf the Hadoop configuration for reading files named by one-column rows; null
    *     when rows carry their content
    */
@@ -55,11 +60,28 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
       String runId,
       StageTimers timers,
       Broadcast<SerializableConfiguration> hadoopConf) {
+    this(handle, task, runId, timers, hadoopConf, RowLayout.predictions());
+  }
+
+  /**
+   * @param runId the {@code run_id} column of the predictions layout (unused when appending)
+   * @param timers where task time goes; null for none
+   * @param hadoopConf the Hadoop configuration for reading image URIs; null when rows carry their
+   *     content
+   */
+  public PartitionRunner(
+      ModelHandle handle,
+      InferenceTask<R> task,
+      String runId,
+      StageTimers timers,
+      Broadcast<SerializableConfiguration> hadoopConf,
+      RowLayout layout) {
     this.handle = handle;
     this.task = task;
     this.runId = runId;
     this.timers = timers;
     this.hadoopConf = hadoopConf;
+    this.layout = layout;
   }
 
   /**
@@ -89,12 +111,14 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
 
   /** One image of a batch on its way through. */
   private static final class Item {
+    final Row input;
     final String uri;
     Preprocessor.Prepared prepared;
     String error;
     Object[] taskValues;
 
-    Item(String uri) {
+    Item(Row input, String uri) {
+      this.input = input;
       this.uri = uri;
     }
   }
@@ -142,11 +166,20 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
       List<Item> items = new ArrayList<>(batch.capacity());
       while (items.size() < batch.capacity() && input.hasNext()) {
         Row row = input.next();
-        Item item = new Item(row.getString(0));
+        Item item = item(row);
         items.add(item);
         byte[] content;
-        if (row.size() > 1) {
-          content = (byte[]) row.get(1);
+        if (!reads(row)) {
+          content = (byte[]) row.get(contentColumn());
+          if (content == null) {
+            item.error =
+                "Cannot read image: column " + columnName(row, contentColumn()) + " is null";
+            continue;
+          }
+        } else if (item.uri == null) {
+          item.error =
+              "Cannot read image: column " + columnName(row, layout.imageColumn()) + " is null";
+          continue;
         } else {
           long t0 = System.nanoTime();
           try {
@@ -191,6 +224,23 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
       for (Item item : items) {
         ready.add(toRow(item));
       }
+    }
+
+    private Item item(Row row) {
+      if (!layout.appendsStruct()) {
+        return new Item(null, row.getString(0));
+      }
+      String uri = layout.readsUri() ? row.getString(layout.imageColumn()) : null;
+      return new Item(row, uri);
+    }
+
+    /** Whether this row's image is read from its URI (else its content is in the row). */
+    private boolean reads(Row row) {
+      return layout.appendsStruct() ? layout.readsUri() : row.size() == 1;
+    }
+
+    private int contentColumn() {
+      return layout.appendsStruct() ? layout.imageColumn() : 1;
     }
 
     private void prepare(Item item, byte[] content) {
@@ -240,6 +290,9 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
     }
 
     private Row toRow(Item item) {
+      if (layout.appendsStruct()) {
+        return appended(item);
+      }
       int taskColumns = task.rows().columns().size();
       Object[] values = new Object[Schemas.COMMON.size() + taskColumns];
       values[0] = item.uri;
@@ -257,6 +310,29 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
       }
       return RowFactory.create(values);
     }
+
+    /** The input row's values, then the struct of {@link Schemas#predictionStruct}. */
+    private Row appended(Item item) {
+      int taskColumns = task.rows().columns().size();
+      Object[] struct = new Object[Schemas.STRUCT_COMMON.size() + taskColumns];
+      boolean ok = item.error == null;
+      if (item.prepared != null) {
+        struct[0] = item.prepared.geometry().originalWidth();
+        struct[1] = item.prepared.geometry().originalHeight();
+      }
+      struct[2] = ok ? Schemas.OK : Schemas.ERROR;
+      struct[3] = item.error;
+      if (ok) {
+        System.arraycopy(item.taskValues, 0, struct, Schemas.STRUCT_COMMON.size(), taskColumns);
+      }
+      int n = item.input.size();
+      Object[] values = new Object[n + 1];
+      for (int i = 0; i < n; i++) {
+        values[i] = item.input.get(i);
+      }
+      values[n] = RowFactory.create(struct);
+      return RowFactory.create(values);
+    }
   }
 
   private byte[] readFile(String uri) throws IOException {
@@ -271,6 +347,11 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
     if (acc != null) {
       acc.add(System.nanoTime() - since);
     }
+  }
+
+  /** {@code 'name'} when the row has a schema (rows from a DataFrame do), else {@code #index}. */
+  private static String columnName(Row row, int index) {
+    return row.schema() == null ? "#" + index : "'" + row.schema().fields()[index].name() + "'";
   }
 
   private static String message(Throwable e) {

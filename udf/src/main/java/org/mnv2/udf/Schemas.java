@@ -50,6 +50,27 @@ public final class Schemas {
     return out;
   }
 
+  /**
+   * The fields of a prediction struct (the ML pipeline stages' output column) before the task's
+   * own: the columns of {@link #COMMON} that describe the image and its outcome. The image's name,
+   * the model and the run are the caller's columns or the stage's params, not repeated per row.
+   */
+  public static final StructType STRUCT_COMMON =
+      new StructType()
+          .add("width", DataTypes.IntegerType, true)
+          .add("height", DataTypes.IntegerType, true)
+          .add("status", DataTypes.StringType, false)
+          .add("error", DataTypes.StringType, true);
+
+  /** A prediction struct: {@link #STRUCT_COMMON} followed by a task's own columns. */
+  public static StructType predictionStruct(StructType taskColumns) {
+    StructType out = STRUCT_COMMON;
+    for (StructField f : taskColumns.fields()) {
+      out = out.add(f);
+    }
+    return out;
+  }
+
   public static final String OK = "ok";
   public static final String ERROR = "error";
 }

@@ -45,7 +45,15 @@ import picocli.CommandLine.Option;
  * </ol>
  *
  * Prints images/s of both, the ratio (b)/(a), and where the pipeline's task time went. Images are
- * COCO-sized (640x480) JPEGs made from the synthetic generator's scenes.
+ * COCO-sized (640x480) JPEGs made from the synthetic generator's scenes, or the files of {@code
+ * --input}.
+ *
+ * <p>With {@code --apis}, instead: the three ways in to the same model on the same images, each
+ * from image files to Parquet on {@code local[cores]}, alternated for {@code --rounds} rounds after
+ * one warm-up of each: the job ({@code classify} / {@code detect} / {@code segment}), the pipeline
+ * stage on {@code spark.read().format("binaryFile")}, and the SQL function ({@code SELECT path,
+ * classify_image(content) FROM images}). Prints images/s of every run and each API's median against
+ * the job's.
  */
 @CommandLine.Command(name = "bench", mixinStandardHelpOptions = true)
 public final class ThroughputBenchmark implements java.util.concurrent.Callable<Integer> {
@@ -67,6 +75,19 @@ public final class ThroughputBenchmark implements java.util.concurrent.Callable<
   @Option(names = "--work", defaultValue = "target/bench")
   Path work;
 
+  @Option(
+      names = "--input",
+      description = "a folder of images to use instead of the synthetic COCO-sized JPEGs")
+  Path input;
+
+  @Option(
+      names = "--apis",
+      description = "compare the job, the pipeline stage and the SQL function")
+  boolean apis;
+
+  @Option(names = "--rounds", defaultValue = "3", description = "alternated rounds of --apis")
+  int rounds;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ThroughputBenchmark()).execute(args));
   }
@@ -74,7 +95,10 @@ public final class ThroughputBenchmark implements java.util.concurrent.Callable<
   @Override
   public Integer call() throws Exception {
     ModelSpec spec = new ModelSpecLoader(new LocalResources()).load(model, modelUri);
-    Path jpegs = cocoSizedJpegs(work.resolve("images-" + images), images);
+    Path jpegs = input != null ? input : cocoSizedJpegs(work.resolve("images-" + images), images);
+    if (apis) {
+      return new ApiComparison(spec, model, jpegs, cores, batch, work, rounds).run();
+    }
     byte[] onnx = new LocalResources().read(spec.uri());
 
     int batchSize = batch;

@@ -31,8 +31,21 @@ public final class ModelSpecLoader {
     this.reader = reader;
   }
 
+  /**
+   * A spec file's text and where it was found (its relative file names resolve against {@code
+   * location}; see {@link #parse}).
+   */
+  public record Source(String location, String text) {}
+
   /** Loads a spec by name or location; {@code uriOverride} (nullable) replaces its {@code uri}. */
   public ModelSpec load(String nameOrLocation, String uriOverride) {
+    Source source = source(nameOrLocation);
+    ModelSpec spec = parse(source.text(), source.location());
+    return uriOverride == null ? spec : spec.withUri(uriOverride);
+  }
+
+  /** Finds and reads a spec by name or location, without parsing it. */
+  public Source source(String nameOrLocation) {
     String location = locate(nameOrLocation);
     byte[] bytes;
     try {
@@ -40,8 +53,7 @@ public final class ModelSpecLoader {
     } catch (IOException e) {
       throw new UsageException("Cannot read model spec " + location + ": " + e.getMessage(), e);
     }
-    ModelSpec spec = parse(new String(bytes, StandardCharsets.UTF_8), location);
-    return uriOverride == null ? spec : spec.withUri(uriOverride);
+    return new Source(location, new String(bytes, StandardCharsets.UTF_8));
   }
 
   String locate(String nameOrLocation) {
