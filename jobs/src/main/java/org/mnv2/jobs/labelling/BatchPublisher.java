@@ -3,11 +3,8 @@ package org.mnv2.jobs.labelling;
 import static org.apache.spark.sql.functions.lit;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.util.List;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -17,7 +14,6 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.mnv2.jobs.run.InferenceRun;
 import org.mnv2.jobs.storage.InputImages;
-import org.mnv2.model.PipelineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,42 +93,19 @@ public final class BatchPublisher implements VoidFunction2<Dataset<Row>, Long> {
           .mode(SaveMode.ErrorIfExists)
           .parquet(staging.toString());
       long[] written = InferenceRun.counts(spark.read().parquet(staging.toString()));
-      writeText(fs, new Path(staging, COUNTS), written[0] + " " + written[1]);
+      StagedFiles.writeText(fs, new Path(staging, COUNTS), written[0] + " " + written[1]);
     }
     // Counted before any file moved: a replay after a partial move still knows the batch's size.
-    String[] counted = readText(fs, new Path(staging, COUNTS)).trim().split(" ");
+    String[] counted = StagedFiles.readText(fs, new Path(staging, COUNTS)).trim().split(" ");
     long[] counts = {Long.parseLong(counted[0]), Long.parseLong(counted[1])};
-    fs.mkdirs(state.predictions());
-    for (FileStatus file : fs.listStatus(staging)) {
-      String name = file.getPath().getName();
-      if (name.startsWith("_") || name.startsWith(".")) {
-        continue;
-      }
-      Path target = new Path(state.predictions(), name);
-      if (!fs.rename(file.getPath(), target)) {
-        throw new PipelineException(
-            "Cannot publish " + file.getPath() + " as " + target + " (the rename failed)");
-      }
-    }
-    writeText(fs, state.published(id), counts[0] + " " + counts[1]);
+    StagedFiles.moveInto(fs, staging, state.predictions());
+    StagedFiles.writeText(fs, state.published(id), counts[0] + " " + counts[1]);
     fs.delete(staging, true);
     newImages += counts[0];
     ok += counts[1];
     batches++;
     LOG.info(
         "Batch {}: published {} rows ({} ok) to {}", id, counts[0], counts[1], state.predictions());
-  }
-
-  private static void writeText(FileSystem fs, Path path, String text) throws IOException {
-    try (OutputStream out = fs.create(path, true)) {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
-  private static String readText(FileSystem fs, Path path) throws IOException {
-    try (java.io.InputStream in = fs.open(path)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 
   /**

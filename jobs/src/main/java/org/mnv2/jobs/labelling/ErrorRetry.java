@@ -5,12 +5,8 @@ import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.util.List;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -20,7 +16,6 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.mnv2.jobs.run.InferenceRun;
 import org.mnv2.jobs.storage.InputImages;
-import org.mnv2.model.PipelineException;
 import org.mnv2.udf.Schemas;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,12 +97,12 @@ public final class ErrorRetry {
                           .and(
                               col("image_uri")
                                   .isin(paths.as(Encoders.STRING()).collectAsList().toArray()))));
-      writeText(
+      StagedFiles.writeText(
           fs,
           new Path(staging, REPLACES),
           String.join("\n", files) + "\n" + "#" + counts[0] + " " + counts[1] + "\n");
     }
-    String[] lines = readText(fs, new Path(staging, REPLACES)).split("\n");
+    String[] lines = StagedFiles.readText(fs, new Path(staging, REPLACES)).split("\n");
     long[] counts = {0, 0};
     for (String line : lines) {
       if (line.startsWith("#")) {
@@ -117,31 +112,9 @@ public final class ErrorRetry {
         fs.delete(new Path(line), false);
       }
     }
-    for (FileStatus file : fs.listStatus(staging)) {
-      String name = file.getPath().getName();
-      if (name.startsWith("_") || name.startsWith(".")) {
-        continue;
-      }
-      Path target = new Path(state.predictions(), name);
-      if (!fs.rename(file.getPath(), target)) {
-        throw new PipelineException(
-            "Cannot publish " + file.getPath() + " as " + target + " (the rename failed)");
-      }
-    }
+    StagedFiles.moveInto(fs, staging, state.predictions());
     fs.delete(staging, true);
     LOG.info("Retried {} images with error rows: {} ok now", counts[0], counts[1]);
     return counts;
-  }
-
-  private static void writeText(FileSystem fs, Path path, String text) throws IOException {
-    try (OutputStream out = fs.create(path, true)) {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
-  private static String readText(FileSystem fs, Path path) throws IOException {
-    try (InputStream in = fs.open(path)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 }
