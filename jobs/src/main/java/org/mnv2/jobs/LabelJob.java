@@ -37,6 +37,7 @@ import org.mnv2.udf.InferenceTasks;
 import org.mnv2.udf.TaskOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 
 /**
  * {@code label}: scheduled dataset labelling. Each run labels the images under {@code --input} that
@@ -142,6 +143,12 @@ public final class LabelJob {
   private static void stream(
       SparkSession spark, LabelConf conf, LabelState state, BatchPublisher publisher) {
     Dataset<Row> files = conf.inference().manifest() ? manifests(spark, conf) : images(spark, conf);
+    // Spark lists a batch's files again to plan it, by default with one listing task per file
+    // (10,000 tasks for a batch of 10,000): a few tasks per core do the same work without the
+    // scheduling cost. The stream clones the session's settings when it starts.
+    String listing = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+    Option<String> before = spark.conf().getOption(listing);
+    spark.conf().set(listing, Integer.toString(2 * spark.sparkContext().defaultParallelism()));
     DataStreamWriter<Row> writer =
         files
             .writeStream()
@@ -161,6 +168,12 @@ public final class LabelJob {
       throw unwrap(e);
     } catch (TimeoutException e) {
       throw new PipelineException("Cannot stop the labelling stream: " + e.getMessage(), e);
+    } finally {
+      if (before.isDefined()) {
+        spark.conf().set(listing, before.get());
+      } else {
+        spark.conf().unset(listing);
+      }
     }
   }
 
