@@ -39,6 +39,7 @@ import org.mnv2.jobs.evaluation.coco.CocoResultsFile;
 import org.mnv2.jobs.evaluation.coco.SparkCocoEvaluator;
 import org.mnv2.jobs.run.InferenceRun;
 import org.mnv2.jobs.run.JobRun;
+import org.mnv2.jobs.run.Progress;
 import org.mnv2.jobs.run.RunSummary;
 import org.mnv2.jobs.storage.InputImages;
 import org.mnv2.model.UsageException;
@@ -98,7 +99,10 @@ public final class EvalCocoJob {
                 hadoop);
         LOG.info("Wrote {} detections to {}", written, run.output().child("detections.json"));
       }
-      CocoEvaluation evaluation = SparkCocoEvaluator.evaluate(spark, groundTruth, detections);
+      CocoEvaluation evaluation;
+      try (Progress progress = run.progressInTasks("evaluation")) {
+        evaluation = SparkCocoEvaluator.evaluate(spark, groundTruth, detections);
+      }
       detections.unpersist();
       CocoOutputs.writeMetrics(spark, run.output(), evaluation);
       if (conf.inference() == null) {

@@ -13,6 +13,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.mnv2.eval.voc.SegmentationMetrics;
 import org.mnv2.eval.voc.VocClasses;
 import org.mnv2.eval.voc.VocDevkit;
@@ -23,6 +24,7 @@ import org.mnv2.jobs.conf.EvalVocConf;
 import org.mnv2.jobs.evaluation.voc.VocMatrices;
 import org.mnv2.jobs.run.InferenceRun;
 import org.mnv2.jobs.run.JobRun;
+import org.mnv2.jobs.run.Progress;
 import org.mnv2.jobs.run.RunSummary;
 import org.mnv2.jobs.storage.HadoopVocFiles;
 import org.mnv2.jobs.storage.InputImages;
@@ -109,8 +111,14 @@ public final class EvalVocJob {
           split.ids().size(),
           names.size(),
           partitions);
-      SegmentationMetrics metrics =
-          VocMatrices.evaluate(pairs, split, names, run.hadoopConf()).metrics(names);
+      LongAccumulator evaluated = spark.sparkContext().longAccumulator("mnv2.voc.evaluated");
+      LongAccumulator failed = spark.sparkContext().longAccumulator("mnv2.voc.failed");
+      SegmentationMetrics metrics;
+      try (Progress progress = run.progress("evaluation", split.ids().size(), evaluated, failed)) {
+        metrics =
+            VocMatrices.evaluate(pairs, split, names, run.hadoopConf(), evaluated, failed)
+                .metrics(names);
+      }
       writeMetrics(spark, run.output(), metrics);
       if (conf.model() == null) {
         run.recordEvaluatedImages(metrics.images());

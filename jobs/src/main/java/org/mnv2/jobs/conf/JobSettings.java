@@ -46,6 +46,11 @@ public final class JobSettings {
   /** Detections kept per image; default the spec's. */
   public static final String MAX_DETECTIONS = "mnv2.max-detections";
 
+  /** How progress shows on stderr: auto, always or never. */
+  public static final String PROGRESS = "mnv2.progress";
+
+  public static final String PROGRESS_DEFAULT = "auto";
+
   private static final String TASK_CPUS = "spark.task.cpus";
   private static final String SPARK_PREFIX = "spark.";
 
@@ -159,6 +164,18 @@ public final class JobSettings {
     return value == null
         ? 0
         : parse(MAX_DETECTIONS, "--max-detections", value, JobSettings::positive);
+  }
+
+  /** {@code --progress} / {@value #PROGRESS}: auto (default), always or never. */
+  public ProgressMode progress(String option) {
+    String value = value(PROGRESS, option, PROGRESS_DEFAULT);
+    try {
+      return ProgressMode.parse(value);
+    } catch (UsageException e) {
+      String name = option != null ? "--progress" : PROGRESS;
+      throw new UsageException(
+          "Cannot use " + name + " '" + value + "' (expected auto, always or never)", e);
+    }
   }
 
   private int positiveInt(String key, String option, Integer cli, int fallback) {

@@ -61,7 +61,9 @@ public final class InferenceRun {
     String predictionsUri = run.output().child("predictions");
     LOG.info(
         "Running {} on {} images with model {}", run.command(), images.count(), conf.spec().name());
-    predictions.write().mode(SaveMode.ErrorIfExists).parquet(predictionsUri);
+    try (Progress progress = run.progress("inference", images.count(), timers)) {
+      predictions.write().mode(SaveMode.ErrorIfExists).parquet(predictionsUri);
+    }
     Dataset<Row> written = spark.read().parquet(predictionsUri);
     long total = 0;
     long ok = 0;

@@ -21,6 +21,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 import org.mnv2.eval.voc.ConfusionMatrix;
 import org.mnv2.eval.voc.VocFormatException;
@@ -51,16 +52,21 @@ public final class VocMatrices {
 
   private VocMatrices() {}
 
-  /** The split's confusion matrix over {@code pairs}; fails naming the files it could not use. */
+  /**
+   * The split's confusion matrix over {@code pairs}; fails naming the files it could not use.
+   * {@code evaluated} and {@code failed} count the images as they are done (for progress).
+   */
   public static ConfusionMatrix evaluate(
       Dataset<Row> pairs,
       VocSplit split,
       List<String> names,
-      Broadcast<SerializableConfiguration> hadoopConf) {
+      Broadcast<SerializableConfiguration> hadoopConf,
+      LongAccumulator evaluated,
+      LongAccumulator failedImages) {
     PartitionResult total =
         pairs
             .javaRDD()
-            .mapPartitions(new MatrixPartition(names.size(), hadoopConf))
+            .mapPartitions(new MatrixPartition(names.size(), hadoopConf, evaluated, failedImages))
             .reduce(PartitionResult::merge);
     if (total.failed() > 0) {
       throw new PipelineException(
@@ -152,10 +158,22 @@ public final class VocMatrices {
   static final class MatrixPartition implements FlatMapFunction<Iterator<Row>, PartitionResult> {
     private final int classes;
     private final Broadcast<SerializableConfiguration> hadoopConf;
+    private final LongAccumulator evaluated;
+    private final LongAccumulator failedImages;
 
     MatrixPartition(int classes, Broadcast<SerializableConfiguration> hadoopConf) {
+      this(classes, hadoopConf, null, null);
+    }
+
+    MatrixPartition(
+        int classes,
+        Broadcast<SerializableConfiguration> hadoopConf,
+        LongAccumulator evaluated,
+        LongAccumulator failedImages) {
       this.classes = classes;
       this.hadoopConf = hadoopConf;
+      this.evaluated = evaluated;
+      this.failedImages = failedImages;
     }
 
     @Override
@@ -181,9 +199,17 @@ public final class VocMatrices {
           if (problems.size() < PROBLEMS_KEPT) {
             problems.add(e.getMessage());
           }
+          count(failedImages);
         }
+        count(evaluated);
       }
       return List.of(new PartitionResult(matrix, failed, problems)).iterator();
+    }
+
+    private static void count(LongAccumulator counter) {
+      if (counter != null) {
+        counter.add(1);
+      }
     }
 
     private static byte[] read(String uri, Configuration conf) {
