@@ -33,14 +33,17 @@ abstract class SparkCommand implements Callable<Integer> {
   public final Integer call() {
     JobSettings settings = common.settings();
     ProgressMode progress = settings.progress(common.progress);
+    boolean report = settings.report();
     Run run = prepare(settings);
     SparkSession spark = SparkSessions.create("mnv2 " + command.name(), common.master, common.conf);
     try {
       spark.conf().set(JobRun.PROGRESS_CONF, progress.name().toLowerCase(Locale.ROOT));
+      spark.conf().set(JobRun.REPORT_CONF, Boolean.toString(report));
       run.on(spark).forEach(System.out::println);
       return PipelineCli.OK;
     } finally {
       spark.conf().unset(JobRun.PROGRESS_CONF);
+      spark.conf().unset(JobRun.REPORT_CONF);
       spark.stop();
     }
   }

@@ -51,6 +51,11 @@ public final class JobSettings {
 
   public static final String PROGRESS_DEFAULT = "auto";
 
+  /** Whether evaluations (and classify --labels) write report.html: true or false. */
+  public static final String REPORT = "mnv2.report";
+
+  public static final String REPORT_DEFAULT = "true";
+
   private static final String TASK_CPUS = "spark.task.cpus";
   private static final String SPARK_PREFIX = "spark.";
 
@@ -176,6 +181,17 @@ public final class JobSettings {
       throw new UsageException(
           "Cannot use " + name + " '" + value + "' (expected auto, always or never)", e);
     }
+  }
+
+  /** {@value #REPORT}: whether report.html is written (true, the default, or false). */
+  public boolean report() {
+    String value = value(REPORT, null, REPORT_DEFAULT);
+    return parse(
+        REPORT,
+        REPORT,
+        value,
+        v -> v.equalsIgnoreCase("true") ? Boolean.TRUE : v.equalsIgnoreCase("false") ? false : null,
+        "true or false");
   }
 
   private int positiveInt(String key, String option, Integer cli, int fallback) {

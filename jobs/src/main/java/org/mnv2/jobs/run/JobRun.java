@@ -35,12 +35,16 @@ public final class JobRun implements AutoCloseable {
   /** The session setting that carries the run's progress mode. */
   public static final String PROGRESS_CONF = "spark." + JobSettings.PROGRESS;
 
+  /** The session setting that says whether the run writes report.html. */
+  public static final String REPORT_CONF = "spark." + JobSettings.REPORT;
+
   private final SparkSession spark;
   private final String command;
   private final String runId = UUID.randomUUID().toString();
   private final long startNanos = System.nanoTime();
   private final OutputLocation output;
   private final ProgressMode progressMode;
+  private final boolean writesReport;
   private final List<Runnable> atClose = new ArrayList<>();
   private final Map<String, Object> metrics = new LinkedHashMap<>();
   private Runnable restoreCommitter = () -> {};
@@ -57,6 +61,13 @@ public final class JobRun implements AutoCloseable {
     this.output = new OutputLocation(outputUri, spark.sparkContext().hadoopConfiguration());
     this.progressMode =
         ProgressMode.parse(spark.conf().get(PROGRESS_CONF, JobSettings.PROGRESS_DEFAULT));
+    this.writesReport =
+        Boolean.parseBoolean(spark.conf().get(REPORT_CONF, JobSettings.REPORT_DEFAULT).trim());
+  }
+
+  /** Whether the run writes report.html ({@value #REPORT_CONF}, default true). */
+  public boolean writesReport() {
+    return writesReport;
   }
 
   /** Starts the clock of {@code command} writing to {@code outputUri}; touches nothing yet. */
