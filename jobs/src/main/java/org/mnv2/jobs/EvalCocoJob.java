@@ -38,6 +38,7 @@ import org.mnv2.jobs.evaluation.coco.CocoOutputs;
 import org.mnv2.jobs.evaluation.coco.CocoReport;
 import org.mnv2.jobs.evaluation.coco.CocoResultsFile;
 import org.mnv2.jobs.evaluation.coco.SparkCocoEvaluator;
+import org.mnv2.jobs.report.Charts;
 import org.mnv2.jobs.run.InferenceRun;
 import org.mnv2.jobs.run.JobRun;
 import org.mnv2.jobs.run.Progress;
@@ -82,6 +83,10 @@ public final class EvalCocoJob {
           groundTruth.images().size(),
           groundTruth.annotations().size(),
           groundTruth.categories().size());
+      if (run.writesReport()) {
+        // Reading a results file is one task: the driver's charts warm up beside it.
+        Charts.warmUpInBackground();
+      }
       Dataset<Row> detections;
       if (conf.inference() == null) {
         requireFile(conf.detections(), "--detections", "a COCO results JSON file", hadoop);

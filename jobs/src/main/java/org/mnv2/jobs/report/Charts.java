@@ -29,6 +29,43 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Charts {
   private Charts() {}
 
+  /**
+   * Draws a few throw-away charts on a daemon thread, so that Java2D's fonts and the JIT are warm
+   * when a report draws its own: a run calls it before a phase that leaves the driver idle.
+   */
+  public static void warmUpInBackground() {
+    Thread t =
+        new Thread(
+            () -> {
+              double[] x = {0, 0.5, 1};
+              for (int i = 0; i < 30; i++) {
+                small("warm-up", x, List.of(new Line("a", x, x)));
+                lines("warm-up", "x", "y", List.of(new Line("a", x, x)), 560, 380);
+              }
+            },
+            "mnv2-chart-warm-up");
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
+    t.start();
+  }
+
+  /**
+   * A small multiple: a line chart over 0..1 without title, axis titles or legend (the page's
+   * caption names it), cheaper to draw when there are dozens.
+   */
+  public static String small(String name, double[] x, List<Line> lines) {
+    XYChart chart = new XYChartBuilder().width(220).height(160).build();
+    style(chart.getStyler(), 220);
+    chart.getStyler().setChartTitleVisible(false).setLegendVisible(false);
+    chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
+    chart.getStyler().setXAxisDecimalPattern("0.0").setYAxisDecimalPattern("0.0");
+    chart.getStyler().setXAxisTickMarkSpacingHint(40);
+    for (Line line : lines) {
+      chart.addSeries(line.name(), line.x(), line.y()).setMarker(SeriesMarkers.NONE);
+    }
+    return png(chart);
+  }
+
   /** One line of an XY chart. */
   public record Line(String name, double[] x, double[] y) {}
 

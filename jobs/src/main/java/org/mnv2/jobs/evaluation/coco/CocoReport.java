@@ -11,6 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -74,13 +78,24 @@ public final class CocoReport {
     accumulations.sort(java.util.Comparator.comparingInt(CocoCategoryAccumulation::categoryId));
     int[] categoryIds =
         accumulations.stream().mapToInt(CocoCategoryAccumulation::categoryId).toArray();
-    DetectionConfusion.Result confusion =
-        DetectionConfusion.compute(
-            SparkCocoEvaluator.groundTruthFrame(spark, groundTruth),
-            detections,
-            categoryIds,
-            threshold,
-            GALLERY);
+    // The matrix and the gallery's choice run on the executors while the driver draws the charts.
+    ExecutorService background =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "mnv2-report-confusion");
+              t.setDaemon(true);
+              return t;
+            });
+    Future<DetectionConfusion.Result> pending =
+        background.submit(
+            () ->
+                DetectionConfusion.compute(
+                    SparkCocoEvaluator.groundTruthFrame(spark, groundTruth),
+                    detections,
+                    categoryIds,
+                    threshold,
+                    GALLERY));
+    background.shutdown();
     Map<Integer, String> names = new HashMap<>();
     groundTruth.categories().forEach(c -> names.put(c.id(), c.name()));
 
@@ -100,10 +115,22 @@ public final class CocoReport {
             + " small, medium and large area ranges; '-' means nothing to average.");
 
     perCategoryTable(html, groundTruth, detailed, accumulations, data);
+    long t0 = System.nanoTime();
     curves(html, accumulations, names);
     thresholdChart(html, scores, bestBin, data);
+    long t1 = System.nanoTime();
+    DetectionConfusion.Result confusion = await(pending);
+    long confusionWait = System.nanoTime() - t1;
     confusionMatrix(html, confusion, names, threshold, data);
+    long t2 = System.nanoTime();
     gallery(run, html, groundTruth, detections, imageUris, confusion, names, threshold, data);
+    LOG.info(
+        "Report parts: waited {} ms for the confusion job, curves {} ms, matrix {} ms, gallery {}"
+            + " ms",
+        confusionWait / 1_000_000,
+        (t1 - t0) / 1_000_000,
+        (t2 - t1) / 1_000_000,
+        (System.nanoTime() - t2) / 1_000_000);
 
     String meta =
         String.format(
@@ -118,6 +145,20 @@ public final class CocoReport {
         "Wrote {} in {} ms",
         run.output().child("report.html"),
         (System.nanoTime() - start) / 1_000_000);
+  }
+
+  private static DetectionConfusion.Result await(Future<DetectionConfusion.Result> pending) {
+    try {
+      return pending.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Cannot write the report: interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("Cannot write the report: " + e.getCause(), e.getCause());
+    }
   }
 
   private static void perCategoryTable(
@@ -233,7 +274,7 @@ public final class CocoReport {
     double[] mean50 = new double[101];
     double[] meanAll = new double[101];
     int n = 0;
-    List<String> small = new ArrayList<>();
+    List<SmallCurve> small = new ArrayList<>();
     for (CocoCategoryAccumulation a : accumulations) {
       if (a.recall(0, CocoAreaRange.ALL, 2) <= -1) {
         continue; // no ground truth: no curve (left out of every mean)
@@ -245,28 +286,35 @@ public final class CocoReport {
         meanAll[r] += cAll[r];
       }
       n++;
-      String name = names.getOrDefault(a.categoryId(), Integer.toString(a.categoryId()));
       small.add(
-          "<figure><img src=\""
-              + Charts.lines(
-                  name,
-                  "recall",
-                  "precision",
-                  List.of(
-                      new Charts.Line("IoU 0.5", recall, c50),
-                      new Charts.Line("IoU 0.5:0.95", recall, cAll)),
-                  220,
-                  170)
-              + "\" alt=\"precision-recall "
-              + Html.text(name)
-              + "\" width=\"200\"></figure>");
+          new SmallCurve(
+              names.getOrDefault(a.categoryId(), Integer.toString(a.categoryId())), c50, cAll));
     }
+    // Drawing 80 charts is most of the report's driver time: draw them on all cores, in order.
+    List<String> figures =
+        small.parallelStream()
+            .map(
+                c ->
+                    "<figure><img src=\""
+                        + Charts.small(
+                            c.name(),
+                            recall,
+                            List.of(
+                                new Charts.Line("IoU 0.5", recall, c.at50()),
+                                new Charts.Line("IoU 0.5:0.95", recall, c.averaged())))
+                        + "\" alt=\"precision-recall "
+                        + Html.text(c.name())
+                        + "\" width=\"200\"><figcaption>"
+                        + Html.text(c.name())
+                        + "</figcaption></figure>")
+            .toList();
     html.heading("Precision-recall curves");
     html.paragraph(
         "Interpolated precision at the 101 recall points of COCOeval's accumulation (all areas,"
             + " 100 detections per image): at IoU 0.5, and averaged over IoU 0.50:0.95. The mean"
             + " over categories with ground truth at IoU 0.50:0.95 integrates to AP; the mean at"
-            + " IoU 0.5 to AP50. Small charts: blue IoU 0.5, orange IoU 0.50:0.95.");
+            + " IoU 0.5 to AP50. Small charts (precision against recall, 0 to 1): blue IoU 0.5,"
+            + " orange IoU 0.50:0.95.");
     if (n > 0) {
       for (int r = 0; r < 101; r++) {
         mean50[r] /= n;
@@ -285,11 +333,14 @@ public final class CocoReport {
           "precision-recall, all categories",
           "Mean precision over the categories with ground truth.",
           560);
-      html.raw("<div class=\"small\">" + String.join("", small) + "</div>");
+      html.raw("<div class=\"small\">" + String.join("", figures) + "</div>");
     } else {
       html.paragraph("No category has ground truth: there is no curve to draw.");
     }
   }
+
+  /** One category's curves: at IoU 0.5 and averaged over 0.50:0.95. */
+  private record SmallCurve(String name, double[] at50, double[] averaged) {}
 
   private static void thresholdChart(
       Html html, ScoreHistogram scores, int bestBin, Map<String, Object> data) {
