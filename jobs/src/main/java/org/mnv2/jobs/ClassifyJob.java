@@ -13,6 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.evaluation.classification.ClassificationReport;
 import org.mnv2.jobs.run.InferenceRun;
 import org.mnv2.jobs.run.JobRun;
 import org.mnv2.jobs.run.RunSummary;
@@ -41,20 +42,34 @@ public final class ClassifyJob {
     try (JobRun run = JobRun.begin(spark, "classify", conf.output())) {
       InferenceRun.Result result = InferenceRun.run(run, conf);
       if (conf.labelsUri() != null) {
-        Map<String, Object> accuracy = accuracy(spark, result.predictions(), conf.labelsUri());
+        Dataset<Row> labelled = labelled(spark, result.predictions(), conf.labelsUri());
+        Map<String, Object> accuracy = accuracy(labelled);
         run.addMetrics(accuracy);
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("task", "classification");
         metrics.putAll(accuracy);
         run.output().writeText("metrics.json", Json.write(metrics));
         LOG.info("Accuracy against {}: {}", conf.labelsUri(), accuracy);
+        if (run.writesReport()) {
+          ClassificationReport.write(
+              run,
+              labelled,
+              conf.spec().labels().names(),
+              metrics,
+              "model "
+                  + conf.spec().name()
+                  + " on "
+                  + conf.input()
+                  + ", labels "
+                  + conf.labelsUri());
+        }
       }
       return run.finish();
     }
   }
 
-  /** Top-1 / top-5 over the labelled images (an error row counts as wrong). */
-  static Map<String, Object> accuracy(SparkSession spark, Dataset<Row> predictions, String uri) {
+  /** The predictions of the images the labels file lists, with their label as {@code truth}. */
+  static Dataset<Row> labelled(SparkSession spark, Dataset<Row> predictions, String uri) {
     Dataset<Row> labels = spark.read().option("header", "true").csv(uri);
     List<String> columns = List.of(labels.columns());
     String labelColumn =
@@ -72,10 +87,13 @@ public final class ClassifyJob {
         labels.select(
             regexp_extract(col("file"), "[^/]+$", 0).as("name"),
             col(labelColumn).cast("int").as("truth"));
-    Dataset<Row> joined =
-        predictions
-            .withColumn("name", regexp_extract(col("image_uri"), "[^/]+$", 0))
-            .join(truth, "name");
+    return predictions
+        .withColumn("name", regexp_extract(col("image_uri"), "[^/]+$", 0))
+        .join(truth, "name");
+  }
+
+  /** Top-1 / top-5 over the labelled images (an error row counts as wrong). */
+  static Map<String, Object> accuracy(Dataset<Row> joined) {
     Row r =
         joined
             .select(

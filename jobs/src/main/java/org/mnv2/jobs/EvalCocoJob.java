@@ -35,10 +35,13 @@ import org.mnv2.eval.coco.CocoImage;
 import org.mnv2.jobs.conf.EvalCocoConf;
 import org.mnv2.jobs.conf.InferenceConf;
 import org.mnv2.jobs.evaluation.coco.CocoOutputs;
+import org.mnv2.jobs.evaluation.coco.CocoReport;
 import org.mnv2.jobs.evaluation.coco.CocoResultsFile;
 import org.mnv2.jobs.evaluation.coco.SparkCocoEvaluator;
+import org.mnv2.jobs.report.Charts;
 import org.mnv2.jobs.run.InferenceRun;
 import org.mnv2.jobs.run.JobRun;
+import org.mnv2.jobs.run.Progress;
 import org.mnv2.jobs.run.RunSummary;
 import org.mnv2.jobs.storage.InputImages;
 import org.mnv2.model.UsageException;
@@ -80,6 +83,10 @@ public final class EvalCocoJob {
           groundTruth.images().size(),
           groundTruth.annotations().size(),
           groundTruth.categories().size());
+      if (run.writesReport()) {
+        // Reading a results file is one task: the driver's charts warm up beside it.
+        Charts.warmUpInBackground();
+      }
       Dataset<Row> detections;
       if (conf.inference() == null) {
         requireFile(conf.detections(), "--detections", "a COCO results JSON file", hadoop);
@@ -98,7 +105,24 @@ public final class EvalCocoJob {
                 hadoop);
         LOG.info("Wrote {} detections to {}", written, run.output().child("detections.json"));
       }
-      CocoEvaluation evaluation = SparkCocoEvaluator.evaluate(spark, groundTruth, detections);
+      SparkCocoEvaluator.Detailed detailed;
+      try (Progress progress = run.progressInTasks("evaluation")) {
+        detailed = SparkCocoEvaluator.evaluateInDetail(spark, groundTruth, detections);
+      }
+      CocoEvaluation evaluation = detailed.evaluation();
+      if (run.writesReport()) {
+        try (Progress progress = run.progressInTasks("report")) {
+          CocoReport.write(
+              run,
+              groundTruth,
+              detailed,
+              detections,
+              conf.inference() == null ? null : imageUris(spark, run),
+              conf.inference() == null
+                  ? "results file " + conf.detections()
+                  : "model " + conf.inference().spec().name() + " on " + conf.inference().input());
+        }
+      }
       detections.unpersist();
       CocoOutputs.writeMetrics(spark, run.output(), evaluation);
       if (conf.inference() == null) {
@@ -109,6 +133,11 @@ public final class EvalCocoJob {
       LOG.info("eval-coco: AP {} AP50 {}", evaluation.stats().ap(), evaluation.stats().ap50());
       return run.finish();
     }
+  }
+
+  /** The model run's images by URI (from its predictions/). */
+  private static Dataset<Row> imageUris(SparkSession spark, JobRun run) {
+    return spark.read().parquet(run.output().child("predictions")).select("image_uri");
   }
 
   /** Runs the model; its detections ({@link SparkCocoEvaluator#DETECTIONS}, cached). */

@@ -13,6 +13,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.mnv2.eval.voc.SegmentationMetrics;
 import org.mnv2.eval.voc.VocClasses;
 import org.mnv2.eval.voc.VocDevkit;
@@ -21,8 +22,10 @@ import org.mnv2.eval.voc.VocFormatException;
 import org.mnv2.eval.voc.VocSplit;
 import org.mnv2.jobs.conf.EvalVocConf;
 import org.mnv2.jobs.evaluation.voc.VocMatrices;
+import org.mnv2.jobs.evaluation.voc.VocReport;
 import org.mnv2.jobs.run.InferenceRun;
 import org.mnv2.jobs.run.JobRun;
+import org.mnv2.jobs.run.Progress;
 import org.mnv2.jobs.run.RunSummary;
 import org.mnv2.jobs.storage.HadoopVocFiles;
 import org.mnv2.jobs.storage.InputImages;
@@ -85,6 +88,7 @@ public final class EvalVocJob {
       List<String> names = classNames(conf);
       int partitions = InputImages.partitions(spark, split.ids().size(), conf.imagesPerPartition());
       Dataset<Row> pairs;
+      Dataset<Row> predictions = null;
       if (conf.model() != null) {
         InputImages.Images images =
             InputImages.of(
@@ -97,6 +101,7 @@ public final class EvalVocJob {
           run.finish();
           throw noPrediction(split, result.predictions(), result.errors());
         }
+        predictions = result.predictions();
         pairs = VocMatrices.modelPairs(spark, split, result.predictions()).coalesce(partitions);
       } else {
         run.prepareOutput(conf.mode());
@@ -109,9 +114,35 @@ public final class EvalVocJob {
           split.ids().size(),
           names.size(),
           partitions);
-      SegmentationMetrics metrics =
-          VocMatrices.evaluate(pairs, split, names, run.hadoopConf()).metrics(names);
-      writeMetrics(spark, run.output(), metrics);
+      LongAccumulator evaluated = spark.sparkContext().longAccumulator("mnv2.voc.evaluated");
+      LongAccumulator failed = spark.sparkContext().longAccumulator("mnv2.voc.failed");
+      VocMatrices.Evaluated evaluation;
+      try (Progress progress = run.progress("evaluation", split.ids().size(), evaluated, failed)) {
+        evaluation =
+            VocMatrices.evaluateInDetail(
+                pairs,
+                split,
+                names,
+                run.hadoopConf(),
+                evaluated,
+                failed,
+                run.writesReport() ? VocReport.GALLERY : 0);
+      }
+      SegmentationMetrics metrics = evaluation.matrix().metrics(names);
+      Map<String, Object> metricsJson = writeMetrics(spark, run.output(), metrics);
+      if (run.writesReport()) {
+        VocReport.write(
+            run,
+            split,
+            names,
+            metrics,
+            metricsJson,
+            evaluation,
+            predictions,
+            conf.model() == null
+                ? "predictions " + conf.predictions()
+                : "model " + conf.model().spec().name());
+      }
       if (conf.model() == null) {
         run.recordEvaluatedImages(metrics.images());
       }
@@ -185,7 +216,8 @@ public final class EvalVocJob {
             + String.join("; ", first));
   }
 
-  private static void writeMetrics(
+  /** Writes metrics/ and metrics.json; returns the metrics.json object. */
+  private static Map<String, Object> writeMetrics(
       SparkSession spark, OutputLocation output, SegmentationMetrics metrics) {
     List<Row> rows = new ArrayList<>();
     List<Map<String, Object>> perClass = new ArrayList<>();
@@ -214,6 +246,7 @@ public final class EvalVocJob {
     json.put("mean_class_accuracy", metrics.meanClassAccuracy());
     json.put("per_class", perClass);
     output.writeText("metrics.json", Json.write(json));
+    return json;
   }
 
   /** spark-submit entry point: the same arguments as {@code scripts/pipeline eval-voc}. */

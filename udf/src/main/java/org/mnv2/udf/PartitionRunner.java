@@ -224,6 +224,9 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
       for (Item item : items) {
         ready.add(toRow(item));
       }
+      if (timers != null) {
+        timers.countBatch(items.size(), items.stream().filter(i -> i.error != null).count());
+      }
     }
 
     private Item item(Row row) {

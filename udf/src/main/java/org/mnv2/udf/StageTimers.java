@@ -7,6 +7,8 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * Where task time goes, summed over all tasks: read, decode, preprocess, inference, postprocess
  * (nanoseconds of the task thread's wall clock), plus sessions built. Reported in summary.json.
+ * Also the images done and the error rows among them, added once per batch: executor heartbeats
+ * carry a running task's values, which is how the driver's progress line moves within a task.
  */
 public record StageTimers(
     LongAccumulator readNanos,
@@ -14,7 +16,9 @@ public record StageTimers(
     LongAccumulator preprocessNanos,
     LongAccumulator inferenceNanos,
     LongAccumulator postprocessNanos,
-    LongAccumulator sessionsBuilt)
+    LongAccumulator sessionsBuilt,
+    LongAccumulator imagesDone,
+    LongAccumulator imageErrors)
     implements Serializable {
 
   /** Registers fresh accumulators on {@code sc}. */
@@ -25,6 +29,14 @@ public record StageTimers(
         sc.longAccumulator("mnv2.preprocess.nanos"),
         sc.longAccumulator("mnv2.inference.nanos"),
         sc.longAccumulator("mnv2.postprocess.nanos"),
-        sc.longAccumulator("mnv2.sessions.built"));
+        sc.longAccumulator("mnv2.sessions.built"),
+        sc.longAccumulator("mnv2.images.done"),
+        sc.longAccumulator("mnv2.images.errors"));
+  }
+
+  /** Counts one batch of {@code images}, {@code errors} of them error rows. */
+  public void countBatch(int images, long errors) {
+    imagesDone.add(images);
+    imageErrors.add(errors);
   }
 }

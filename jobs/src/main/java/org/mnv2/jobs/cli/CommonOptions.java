@@ -24,6 +24,13 @@ final class CommonOptions {
   Path confFile;
 
   @Option(
+      names = "--progress",
+      description =
+          "progress on stderr: auto (default: a live line on a terminal, a line every 10 s"
+              + " otherwise), always (the plain lines, also on a terminal) or never")
+  String progress;
+
+  @Option(
       names = {"-h", "--help"},
       usageHelp = true,
       description = "show this help and exit")

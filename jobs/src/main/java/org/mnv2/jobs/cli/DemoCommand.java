@@ -66,6 +66,7 @@ public final class DemoCommand extends SparkCommand {
               c.metrics().get("top1"),
               c.metrics().get("top5"),
               c.metrics().get("labelled_images")));
+      report(c, lines);
 
       ModelSpec detector =
           trained(specs, ModelSpecLoader.modelsDir(), DetectCommand.DEFAULT_MODEL, lines);
@@ -84,6 +85,7 @@ public final class DemoCommand extends SparkCommand {
                 d.metrics().get("AP50"),
                 d.metrics().get("AP75"),
                 d.metrics().get("AR100")));
+        report(d, lines);
       }
 
       ModelSpec segmenter =
@@ -103,11 +105,20 @@ public final class DemoCommand extends SparkCommand {
                 v.metrics().meanIoU(),
                 v.metrics().pixelAccuracy(),
                 v.metrics().meanClassAccuracy()));
+        report(v.summary(), lines);
       }
       lines.add(0, "");
       lines.add(1, "demo finished; outputs under " + output.toAbsolutePath());
       return lines;
     };
+  }
+
+  /** The line naming a run's report.html, when it wrote one. */
+  private static void report(RunSummary summary, List<String> lines) {
+    Path report = Path.of(summary.output(), "report.html").toAbsolutePath();
+    if (Files.isRegularFile(report)) {
+      lines.add("  report: " + report);
+    }
   }
 
   private String child(String name) {

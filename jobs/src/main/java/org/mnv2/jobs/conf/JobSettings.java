@@ -49,6 +49,16 @@ public final class JobSettings {
   /** label: new images per committed batch within a run. */
   public static final String LABEL_IMAGES_PER_BATCH = "mnv2.label-images-per-batch";
 
+  /** How progress shows on stderr: auto, always or never. */
+  public static final String PROGRESS = "mnv2.progress";
+
+  public static final String PROGRESS_DEFAULT = "auto";
+
+  /** Whether evaluations (and classify --labels) write report.html: true or false. */
+  public static final String REPORT = "mnv2.report";
+
+  public static final String REPORT_DEFAULT = "true";
+
   private static final String TASK_CPUS = "spark.task.cpus";
   private static final String SPARK_PREFIX = "spark.";
 
@@ -168,6 +178,29 @@ public final class JobSettings {
     return value == null
         ? 0
         : parse(MAX_DETECTIONS, "--max-detections", value, JobSettings::positive);
+  }
+
+  /** {@code --progress} / {@value #PROGRESS}: auto (default), always or never. */
+  public ProgressMode progress(String option) {
+    String value = value(PROGRESS, option, PROGRESS_DEFAULT);
+    try {
+      return ProgressMode.parse(value);
+    } catch (UsageException e) {
+      String name = option != null ? "--progress" : PROGRESS;
+      throw new UsageException(
+          "Cannot use " + name + " '" + value + "' (expected auto, always or never)", e);
+    }
+  }
+
+  /** {@value #REPORT}: whether report.html is written (true, the default, or false). */
+  public boolean report() {
+    String value = value(REPORT, null, REPORT_DEFAULT);
+    return parse(
+        REPORT,
+        REPORT,
+        value,
+        v -> v.equalsIgnoreCase("true") ? Boolean.TRUE : v.equalsIgnoreCase("false") ? false : null,
+        "true or false");
   }
 
   private int positiveInt(String key, String option, Integer cli, int fallback) {

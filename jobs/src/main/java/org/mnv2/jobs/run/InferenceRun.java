@@ -53,7 +53,9 @@ public final class InferenceRun {
     String predictionsUri = run.output().child("predictions");
     LOG.info(
         "Running {} on {} images with model {}", run.command(), images.count(), conf.spec().name());
-    model.predict(images.rows()).write().mode(SaveMode.ErrorIfExists).parquet(predictionsUri);
+    try (Progress progress = run.progress("inference", images.count(), model.timers())) {
+      model.predict(images.rows()).write().mode(SaveMode.ErrorIfExists).parquet(predictionsUri);
+    }
     Dataset<Row> written = spark.read().parquet(predictionsUri);
     long[] counts = counts(written);
     run.recordInference(
@@ -112,6 +114,11 @@ public final class InferenceRun {
     public Dataset<Row> predict(Dataset<Row> paths) {
       StructType schema = Schemas.predictions(task.rows().columns());
       return paths.mapPartitions(runner(handle, task, run, timers), Encoders.row(schema));
+    }
+
+    /** The run's per-stage and per-batch accumulators (progress reads the image counts). */
+    public StageTimers timers() {
+      return timers;
     }
 
     public long sessionsBuilt() {

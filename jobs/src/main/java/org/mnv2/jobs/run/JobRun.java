@@ -8,11 +8,15 @@ import java.util.UUID;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
+import org.mnv2.jobs.conf.JobSettings;
 import org.mnv2.jobs.conf.OutputMode;
+import org.mnv2.jobs.conf.ProgressMode;
 import org.mnv2.jobs.storage.Json;
 import org.mnv2.jobs.storage.OutputCommitters;
 import org.mnv2.jobs.storage.OutputLocation;
+import org.mnv2.udf.StageTimers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,16 +25,26 @@ import org.slf4j.LoggerFactory;
  * prepared and its committer chosen ({@link #prepareOutput}, once the inputs have been checked, so
  * that bad input never removes an earlier run), the broadcasts the run made and the session
  * settings it changed (destroyed and restored by {@link #close}), and the one place a {@link
- * RunSummary} is built and written as {@code summary.json} ({@link #finish}).
+ * RunSummary} is built and written as {@code summary.json} ({@link #finish}). Each inference or
+ * evaluation stage shows its {@link Progress} on stderr, as the session's {@value #PROGRESS_CONF}
+ * says (the command line sets it from {@code --progress}; default auto).
  */
 public final class JobRun implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
+
+  /** The session setting that carries the run's progress mode. */
+  public static final String PROGRESS_CONF = "spark." + JobSettings.PROGRESS;
+
+  /** The session setting that says whether the run writes report.html. */
+  public static final String REPORT_CONF = "spark." + JobSettings.REPORT;
 
   private final SparkSession spark;
   private final String command;
   private final String runId = UUID.randomUUID().toString();
   private final long startNanos = System.nanoTime();
   private final OutputLocation output;
+  private final ProgressMode progressMode;
+  private final boolean writesReport;
   private final List<Runnable> atClose = new ArrayList<>();
   private final Map<String, Object> metrics = new LinkedHashMap<>();
   private Runnable restoreCommitter = () -> {};
@@ -45,6 +59,15 @@ public final class JobRun implements AutoCloseable {
     this.spark = spark;
     this.command = command;
     this.output = new OutputLocation(outputUri, spark.sparkContext().hadoopConfiguration());
+    this.progressMode =
+        ProgressMode.parse(spark.conf().get(PROGRESS_CONF, JobSettings.PROGRESS_DEFAULT));
+    this.writesReport =
+        Boolean.parseBoolean(spark.conf().get(REPORT_CONF, JobSettings.REPORT_DEFAULT).trim());
+  }
+
+  /** Whether the run writes report.html ({@value #REPORT_CONF}, default true). */
+  public boolean writesReport() {
+    return writesReport;
   }
 
   /** Starts the clock of {@code command} writing to {@code outputUri}; touches nothing yet. */
@@ -115,6 +138,30 @@ public final class JobRun implements AutoCloseable {
   /** Something the run holds until it closes (e.g. the model handle's broadcast bytes). */
   public void atClose(Runnable release) {
     atClose.add(release);
+  }
+
+  /**
+   * Shows the progress of {@code stage} over {@code total} images until the returned handle (or the
+   * run) closes; the images are counted by the runner's per-batch accumulators.
+   */
+  public Progress progress(String stage, long total, StageTimers timers) {
+    return progress(stage, total, timers.imagesDone(), timers.imageErrors());
+  }
+
+  /** Shows the progress of {@code stage} over {@code total} images counted by {@code done}. */
+  public Progress progress(String stage, long total, LongAccumulator done, LongAccumulator errors) {
+    Progress progress =
+        Progress.images(
+            spark.sparkContext(), progressMode, command + " " + stage, total, done, errors);
+    atClose(progress::close);
+    return progress;
+  }
+
+  /** Shows the progress of {@code stage} in Spark tasks, for stages that do not count images. */
+  public Progress progressInTasks(String stage) {
+    Progress progress = Progress.tasks(spark.sparkContext(), progressMode, command + " " + stage);
+    atClose(progress::close);
+    return progress;
   }
 
   /** The counts of a model run over images. */

@@ -18,7 +18,13 @@ import org.mnv2.model.UsageException;
  */
 public final class OutputLocation {
   public static final List<String> RUN_FILES =
-      List.of("predictions", "metrics", "summary.json", "metrics.json", "detections.json");
+      List.of(
+          "predictions",
+          "metrics",
+          "summary.json",
+          "metrics.json",
+          "detections.json",
+          "report.html");
 
   private final String uri;
   private final Configuration conf;

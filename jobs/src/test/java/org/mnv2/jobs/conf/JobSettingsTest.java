@@ -120,4 +120,37 @@ class JobSettingsTest {
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("nope.properties: no such file");
   }
+
+  @Test
+  void progressFollowsThePrecedence() {
+    String key = JobSettings.PROGRESS;
+    assertThat(settings(Map.of(), Map.of(), Map.of()).progress(null)).isEqualTo(ProgressMode.AUTO);
+    assertThat(settings(Map.of(), Map.of(), Map.of(key, "never")).progress(null))
+        .isEqualTo(ProgressMode.NEVER);
+    assertThat(
+            settings(Map.of(), Map.of("spark." + key, "always"), Map.of(key, "never"))
+                .progress(null))
+        .isEqualTo(ProgressMode.ALWAYS);
+    assertThat(
+            settings(Map.of(key, "never"), Map.of("spark." + key, "always"), Map.of())
+                .progress(null))
+        .isEqualTo(ProgressMode.NEVER);
+    assertThat(settings(Map.of(key, "never"), Map.of(), Map.of()).progress("always"))
+        .isEqualTo(ProgressMode.ALWAYS);
+  }
+
+  @Test
+  void aBadProgressOrReportValueNamesTheKey() {
+    assertThatThrownBy(
+            () -> settings(Map.of(JobSettings.PROGRESS, "loud"), Map.of(), Map.of()).progress(null))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("Cannot use mnv2.progress 'loud' (expected auto, always or never)");
+    assertThatThrownBy(
+            () -> settings(Map.of(JobSettings.REPORT, "yes"), Map.of(), Map.of()).report())
+        .isInstanceOf(UsageException.class)
+        .hasMessage("Cannot use mnv2.report 'yes' (expected true or false)");
+    assertThat(settings(Map.of(), Map.of(), Map.of()).report()).isTrue();
+    assertThat(settings(Map.of(), Map.of(), Map.of(JobSettings.REPORT, "false")).report())
+        .isFalse();
+  }
 }

@@ -99,21 +99,37 @@ public final class SparkCocoEvaluator {
    */
   public static CocoEvaluation evaluate(
       SparkSession spark, CocoDataset groundTruth, Dataset<Row> detections) {
+    return evaluateInDetail(spark, groundTruth, detections).evaluation();
+  }
+
+  /**
+   * The evaluation, and what a report shows of it: the per-category accumulations (the arrays the
+   * stats come from) and the detections' scores at IoU 0.5 binned for curves against the score
+   * threshold. All of it is per category, never per detection, on the driver.
+   */
+  public static Detailed evaluateInDetail(
+      SparkSession spark, CocoDataset groundTruth, Dataset<Row> detections) {
     long start = System.nanoTime();
-    Dataset<Row> gt = spark.createDataFrame(groundTruthRows(groundTruth), GROUND_TRUTH);
+    Dataset<Row> gt = groundTruthFrame(spark, groundTruth);
     Dataset<Row> evaluations =
         gt.groupByKey(new ImageCategory(2, 3), KEY)
             .cogroup(
                 detections.groupByKey(new ImageCategory(1, 2), KEY),
                 new MatchImage(),
                 Encoders.row(IMAGE_EVALUATION));
-    List<CocoCategoryAccumulation> accumulations =
+    List<CategoryResult> results =
         evaluations
             .groupByKey((MapFunction<Row, Integer>) r -> r.getInt(1), Encoders.INT())
-            .mapGroups(
-                new AccumulateCategory(),
-                Encoders.javaSerialization(CocoCategoryAccumulation.class))
+            .mapGroups(new AccumulateCategory(), Encoders.javaSerialization(CategoryResult.class))
             .collectAsList();
+    List<CocoCategoryAccumulation> accumulations = new ArrayList<>(results.size());
+    ScoreHistogram scores = ScoreHistogram.empty();
+    java.util.Map<Integer, Long> detectionCounts = new java.util.TreeMap<>();
+    for (CategoryResult r : results) {
+      accumulations.add(r.accumulation());
+      scores = scores.plus(r.scores());
+      detectionCounts.put(r.accumulation().categoryId(), r.detections());
+    }
     CocoStats stats = CocoEvaluator.summarize(accumulations);
     CocoEvaluation result =
         new CocoEvaluation(
@@ -127,7 +143,32 @@ public final class SparkCocoEvaluator {
         accumulations.size(),
         (System.nanoTime() - start) / 1_000_000,
         stats.ap());
-    return result;
+    return new Detailed(result, accumulations, scores, detectionCounts);
+  }
+
+  /**
+   * An evaluation with the accumulations it was summarised from, the binned scores and the
+   * detections evaluated per category (at most 100 per image and category, as COCOeval keeps).
+   */
+  public record Detailed(
+      CocoEvaluation evaluation,
+      List<CocoCategoryAccumulation> accumulations,
+      ScoreHistogram scores,
+      java.util.Map<Integer, Long> detectionsByCategory) {
+    public Detailed {
+      accumulations = List.copyOf(accumulations);
+      detectionsByCategory = java.util.Map.copyOf(detectionsByCategory);
+    }
+  }
+
+  /** One category's accumulation and its detections' binned scores. */
+  public record CategoryResult(
+      CocoCategoryAccumulation accumulation, ScoreHistogram scores, long detections)
+      implements java.io.Serializable {}
+
+  /** The ground truth as rows of {@link #GROUND_TRUTH}. */
+  static Dataset<Row> groundTruthFrame(SparkSession spark, CocoDataset groundTruth) {
+    return spark.createDataFrame(groundTruthRows(groundTruth), GROUND_TRUTH);
   }
 
   private static List<Row> groundTruthRows(CocoDataset groundTruth) {
@@ -203,13 +244,21 @@ public final class SparkCocoEvaluator {
   }
 
   /** Step 2 on an executor: all image records of one category. */
-  static final class AccumulateCategory
-      implements MapGroupsFunction<Integer, Row, CocoCategoryAccumulation> {
+  static final class AccumulateCategory implements MapGroupsFunction<Integer, Row, CategoryResult> {
     @Override
-    public CocoCategoryAccumulation call(Integer categoryId, Iterator<Row> rows) {
+    public CategoryResult call(Integer categoryId, Iterator<Row> rows) {
       List<CocoImageEvaluation> evaluations = new ArrayList<>();
       rows.forEachRemaining(r -> evaluations.addAll(fromRow(r)));
-      return CocoEvaluator.accumulate(categoryId, evaluations);
+      long detections = 0;
+      for (CocoImageEvaluation e : evaluations) {
+        if (e.areaRange() == CocoAreaRange.ALL) {
+          detections += e.detectionCount();
+        }
+      }
+      return new CategoryResult(
+          CocoEvaluator.accumulate(categoryId, evaluations),
+          ScoreHistogram.of(evaluations),
+          detections);
     }
   }
 

@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.PriorityQueue;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -21,6 +23,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 import org.mnv2.eval.voc.ConfusionMatrix;
 import org.mnv2.eval.voc.VocFormatException;
@@ -51,16 +54,53 @@ public final class VocMatrices {
 
   private VocMatrices() {}
 
-  /** The split's confusion matrix over {@code pairs}; fails naming the files it could not use. */
+  /**
+   * The split's confusion matrix over {@code pairs}; fails naming the files it could not use.
+   * {@code evaluated} and {@code failed} count the images as they are done (for progress).
+   */
   public static ConfusionMatrix evaluate(
       Dataset<Row> pairs,
       VocSplit split,
       List<String> names,
-      Broadcast<SerializableConfiguration> hadoopConf) {
+      Broadcast<SerializableConfiguration> hadoopConf,
+      LongAccumulator evaluated,
+      LongAccumulator failedImages) {
+    return evaluateInDetail(pairs, split, names, hadoopConf, evaluated, failedImages, 0).matrix();
+  }
+
+  /** The matrix and the {@code worstN} images with the lowest IoU of their own, lowest first. */
+  public record Evaluated(ConfusionMatrix matrix, List<ImageIou> worst) {
+    public Evaluated {
+      worst = List.copyOf(worst);
+    }
+  }
+
+  /**
+   * One image's own mean IoU (over the classes in its ground truth or prediction) and where its
+   * masks are: {@code prediction} is a PNG's URI, or with {@code inPredictions} the image URI whose
+   * mask_png is in the run's predictions.
+   */
+  public record ImageIou(
+      String id, double iou, String truthUri, String prediction, boolean inPredictions)
+      implements Serializable {}
+
+  static final Comparator<ImageIou> WORST_FIRST =
+      Comparator.comparingDouble(ImageIou::iou).thenComparing(ImageIou::id);
+
+  /** As {@link #evaluate}, also keeping the {@code worstN} images with the lowest own IoU. */
+  public static Evaluated evaluateInDetail(
+      Dataset<Row> pairs,
+      VocSplit split,
+      List<String> names,
+      Broadcast<SerializableConfiguration> hadoopConf,
+      LongAccumulator evaluated,
+      LongAccumulator failedImages,
+      int worstN) {
     PartitionResult total =
         pairs
             .javaRDD()
-            .mapPartitions(new MatrixPartition(names.size(), hadoopConf))
+            .mapPartitions(
+                new MatrixPartition(names.size(), hadoopConf, evaluated, failedImages, worstN))
             .reduce(PartitionResult::merge);
     if (total.failed() > 0) {
       throw new PipelineException(
@@ -83,7 +123,7 @@ public final class VocMatrices {
               + split.ids().size()
               + ")");
     }
-    return total.matrix();
+    return new Evaluated(total.matrix(), total.worst());
   }
 
   /** Pairs each ground-truth mask of the split with the model's mask_png of the same image. */
@@ -127,10 +167,12 @@ public final class VocMatrices {
   }
 
   /** One partition's confusion matrix, and what could not be evaluated there. */
-  record PartitionResult(ConfusionMatrix matrix, long failed, List<String> problems)
+  record PartitionResult(
+      ConfusionMatrix matrix, long failed, List<String> problems, int worstN, List<ImageIou> worst)
       implements Serializable {
     PartitionResult {
       problems = List.copyOf(problems);
+      worst = List.copyOf(worst);
     }
 
     PartitionResult merge(PartitionResult other) {
@@ -140,7 +182,16 @@ public final class VocMatrices {
           all.add(p);
         }
       }
-      return new PartitionResult(matrix.merge(other.matrix), failed + other.failed, all);
+      List<ImageIou> images = new ArrayList<>(worst);
+      images.addAll(other.worst);
+      images.sort(WORST_FIRST);
+      int n = Math.max(worstN, other.worstN);
+      return new PartitionResult(
+          matrix.merge(other.matrix),
+          failed + other.failed,
+          all,
+          n,
+          images.subList(0, Math.min(n, images.size())));
     }
   }
 
@@ -152,10 +203,25 @@ public final class VocMatrices {
   static final class MatrixPartition implements FlatMapFunction<Iterator<Row>, PartitionResult> {
     private final int classes;
     private final Broadcast<SerializableConfiguration> hadoopConf;
+    private final LongAccumulator evaluated;
+    private final LongAccumulator failedImages;
+    private final int worstN;
 
     MatrixPartition(int classes, Broadcast<SerializableConfiguration> hadoopConf) {
+      this(classes, hadoopConf, null, null, 0);
+    }
+
+    MatrixPartition(
+        int classes,
+        Broadcast<SerializableConfiguration> hadoopConf,
+        LongAccumulator evaluated,
+        LongAccumulator failedImages,
+        int worstN) {
       this.classes = classes;
       this.hadoopConf = hadoopConf;
+      this.evaluated = evaluated;
+      this.failedImages = failedImages;
+      this.worstN = worstN;
     }
 
     @Override
@@ -163,6 +229,7 @@ public final class VocMatrices {
       Configuration conf = hadoopConf.value().value();
       ConfusionMatrix matrix = new ConfusionMatrix(classes);
       List<String> problems = new ArrayList<>();
+      PriorityQueue<ImageIou> worst = new PriorityQueue<>(WORST_FIRST.reversed());
       long failed = 0;
       while (rows.hasNext()) {
         Row row = rows.next();
@@ -173,7 +240,21 @@ public final class VocMatrices {
           byte[] png = row.isNullAt(3) ? read(prediction, conf) : (byte[]) row.get(3);
           String name = row.isNullAt(3) ? prediction : "the mask_png of " + prediction;
           LabelMask predicted = PaletteMasks.decode(png, name);
-          matrix.add(truth, predicted, name + " against " + truthUri);
+          if (worstN == 0) {
+            matrix.add(truth, predicted, name + " against " + truthUri);
+          } else {
+            ConfusionMatrix own = new ConfusionMatrix(classes);
+            own.add(truth, predicted, name + " against " + truthUri);
+            matrix.merge(own);
+            Double iou = own.meanIoU();
+            if (iou != null) {
+              worst.add(
+                  new ImageIou(row.getString(0), iou, truthUri, prediction, !row.isNullAt(3)));
+              if (worst.size() > worstN) {
+                worst.poll();
+              }
+            }
+          }
         } catch (MaskFormatException | VocFormatException | UncheckedIOException e) {
           // The files' fault (unreadable, not a palette PNG, another size); anything else is a bug
           // and fails the task.
@@ -181,9 +262,19 @@ public final class VocMatrices {
           if (problems.size() < PROBLEMS_KEPT) {
             problems.add(e.getMessage());
           }
+          count(failedImages);
         }
+        count(evaluated);
       }
-      return List.of(new PartitionResult(matrix, failed, problems)).iterator();
+      List<ImageIou> kept = new ArrayList<>(worst);
+      kept.sort(WORST_FIRST);
+      return List.of(new PartitionResult(matrix, failed, problems, worstN, kept)).iterator();
+    }
+
+    private static void count(LongAccumulator counter) {
+      if (counter != null) {
+        counter.add(1);
+      }
     }
 
     private static byte[] read(String uri, Configuration conf) {
