@@ -111,7 +111,7 @@ public final class LabelJob {
         }
         BatchPublisher publisher =
             new BatchPublisher(
-                spark,
+                run,
                 model,
                 state,
                 inference.input(),

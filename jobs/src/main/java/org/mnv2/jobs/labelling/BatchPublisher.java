@@ -13,6 +13,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.mnv2.jobs.run.InferenceRun;
+import org.mnv2.jobs.run.JobRun;
+import org.mnv2.jobs.run.Progress;
 import org.mnv2.jobs.storage.InputImages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,7 @@ public final class BatchPublisher implements VoidFunction2<Dataset<Row>, Long> {
   private static final String COUNTS = "_counts";
 
   private final SparkSession spark;
+  private final JobRun run;
   private final InferenceRun.PreparedModel model;
   private final LabelState state;
   private final String input;
@@ -49,13 +52,14 @@ public final class BatchPublisher implements VoidFunction2<Dataset<Row>, Long> {
   private long batches;
 
   public BatchPublisher(
-      SparkSession spark,
+      JobRun run,
       InferenceRun.PreparedModel model,
       LabelState state,
       String input,
       boolean manifest,
       int imagesPerPartition) {
-    this.spark = spark;
+    this.run = run;
+    this.spark = run.spark();
     this.model = model;
     this.state = state;
     this.input = input;
@@ -85,13 +89,16 @@ public final class BatchPublisher implements VoidFunction2<Dataset<Row>, Long> {
               + state.sha256().substring(0, 12));
       LOG.info("Batch {}: {} new images to label", id, images.count());
       fs.delete(staging, true);
-      model
-          .predict(images.rows())
-          .withColumn("model_sha256", lit(state.sha256()))
-          .withColumn("labelled_at", lit(new Timestamp(System.currentTimeMillis())))
-          .write()
-          .mode(SaveMode.ErrorIfExists)
-          .parquet(staging.toString());
+      try (Progress progress =
+          run.progress("labelling", newImages + images.count(), model.timers())) {
+        model
+            .predict(images.rows())
+            .withColumn("model_sha256", lit(state.sha256()))
+            .withColumn("labelled_at", lit(new Timestamp(System.currentTimeMillis())))
+            .write()
+            .mode(SaveMode.ErrorIfExists)
+            .parquet(staging.toString());
+      }
       long[] written = InferenceRun.counts(spark.read().parquet(staging.toString()));
       StagedFiles.writeText(fs, new Path(staging, COUNTS), written[0] + " " + written[1]);
     }
