@@ -3,7 +3,9 @@ package org.mnv2.jobs.report;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.mnv2.jobs.run.JobRun;
 import org.mnv2.jobs.storage.Json;
+import org.slf4j.LoggerFactory;
 
 /**
  * A self-contained HTML page being written: styles, the sortable-table script, the data block and
@@ -177,6 +179,16 @@ public final class Html {
   }
 
   /** The page: title, run line, body, the data block (JSON, also what the tests read back). */
+  /** Writes the page as {@code report.html} of {@code run}'s output, logging how long it took. */
+  public void write(JobRun run, String meta, Map<String, ?> data, long startNanos) {
+    run.output().writeText("report.html", page(meta, data));
+    LoggerFactory.getLogger(Html.class)
+        .info(
+            "Wrote {} in {} ms",
+            run.output().child("report.html"),
+            (System.nanoTime() - startNanos) / 1_000_000);
+  }
+
   public String page(String meta, Map<String, ?> data) {
     // Inside <script>, "</" would end the block: JSON allows \\u003c for '<' in strings (the only
     // place '<' can appear in JSON).

@@ -19,9 +19,20 @@ public record LabelMask(int width, int height, byte[] labels) implements Seriali
 
   /** Validates the size and copies {@code labels}. */
   public LabelMask {
+    checkSize("create label mask", width, height, labels);
+    labels = labels.clone();
+  }
+
+  /**
+   * Fails unless {@code labels} holds {@code width * height} labels of a positive size; {@code
+   * action} ("create label mask") names what was being done in the message.
+   */
+  static void checkSize(String action, int width, int height, byte[] labels) {
     if (width < 1 || height < 1) {
       throw new IllegalArgumentException(
-          "Cannot create label mask: size must be positive (expected width, height >= 1, got "
+          "Cannot "
+              + action
+              + ": size must be positive (expected width, height >= 1, got "
               + width
               + "x"
               + height
@@ -29,7 +40,9 @@ public record LabelMask(int width, int height, byte[] labels) implements Seriali
     }
     if (labels == null || (long) labels.length != (long) width * height) {
       throw new IllegalArgumentException(
-          "Cannot create label mask: label count does not match the size (expected "
+          "Cannot "
+              + action
+              + ": label count does not match the size (expected "
               + ((long) width * height)
               + " for "
               + width
@@ -39,7 +52,6 @@ public record LabelMask(int width, int height, byte[] labels) implements Seriali
               + (labels == null ? "null" : labels.length)
               + ")");
     }
-    labels = labels.clone();
   }
 
   /**

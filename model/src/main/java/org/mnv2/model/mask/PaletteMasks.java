@@ -54,26 +54,7 @@ public final class PaletteMasks {
    * @return the PNG file's bytes
    */
   public static byte[] encodePng(byte[] labels, int width, int height) {
-    if (width < 1 || height < 1) {
-      throw new IllegalArgumentException(
-          "Cannot encode palette PNG: size must be positive (expected width, height >= 1, got "
-              + width
-              + "x"
-              + height
-              + ")");
-    }
-    if (labels == null || (long) labels.length != (long) width * height) {
-      throw new IllegalArgumentException(
-          "Cannot encode palette PNG: label count does not match the size (expected "
-              + ((long) width * height)
-              + " for "
-              + width
-              + "x"
-              + height
-              + ", got "
-              + (labels == null ? "null" : labels.length)
-              + ")");
-    }
+    LabelMask.checkSize("encode palette PNG", width, height, labels);
     ByteArrayOutputStream out = new ByteArrayOutputStream(labels.length / 16 + 1024);
     out.writeBytes(PNG_SIGNATURE);
     ByteBuffer header = ByteBuffer.allocate(13);

@@ -93,7 +93,7 @@ final class SsdAnchorsPostprocessor implements Postprocessor<List<Detection>> {
     this.clip = out.flag("clip", true);
     this.scoreThreshold = limits.threshold(out.number("score_threshold", 0.001));
     this.nmsIou = out.number("nms_iou", 0.6);
-    this.maxDetections = limits.max(positive(out, "max_detections", 100));
+    this.maxDetections = limits.max(OutputChecks.positiveInt(out, "max_detections", 100));
     this.networkWidth = spec.input().width();
     this.networkHeight = spec.input().height();
     this.labels = spec.labels();
@@ -149,15 +149,6 @@ final class SsdAnchorsPostprocessor implements Postprocessor<List<Detection>> {
     return value;
   }
 
-  private static int positive(OutputSpec out, String key, int fallback) {
-    double v = out.number(key, fallback);
-    if (v < 1 || v != Math.rint(v)) {
-      throw new UsageException(
-          "Cannot read model spec: output." + key + " must be a positive integer (got " + v + ")");
-    }
-    return (int) v;
-  }
-
   @Override
   public List<String> requiredOutputs() {
     return anchorsName == null
@@ -170,10 +161,10 @@ final class SsdAnchorsPostprocessor implements Postprocessor<List<Detection>> {
     long[] b = signature.outputs().get(boxesName).shape();
     long[] s = signature.outputs().get(scoresName).shape();
     if (b.length != 3 || (b[2] > 0 && b[2] != 4)) {
-      throw shape(boxesName, "[N, anchors, 4] encoded boxes", b);
+      throw OutputChecks.shape(boxesName, "[N, anchors, 4] encoded boxes", b);
     }
     if (s.length != 3) {
-      throw shape(scoresName, "[N, anchors, classes]", s);
+      throw OutputChecks.shape(scoresName, "[N, anchors, classes]", s);
     }
     long anchors = b[1];
     if (anchors > 0 && s[1] > 0 && s[1] != anchors) {
@@ -192,7 +183,7 @@ final class SsdAnchorsPostprocessor implements Postprocessor<List<Detection>> {
       boolean ok =
           (a.length == 3 || a.length == 2) && (a[a.length - 1] <= 0 || a[a.length - 1] == 4);
       if (!ok) {
-        throw shape(anchorsName, "[N, anchors, 4] or [anchors, 4]", a);
+        throw OutputChecks.shape(anchorsName, "[N, anchors, 4] or [anchors, 4]", a);
       }
       long count = a[a.length - 2];
       if (count > 0 && anchors > 0 && count != anchors) {
@@ -232,17 +223,6 @@ final class SsdAnchorsPostprocessor implements Postprocessor<List<Detection>> {
               + (background ? " + 1, or set output.background: none" : "")
               + ")");
     }
-  }
-
-  private static UsageException shape(String name, String expected, long[] got) {
-    return new UsageException(
-        "Cannot use model: output '"
-            + name
-            + "' has shape "
-            + Arrays.toString(got)
-            + " (expected "
-            + expected
-            + ")");
   }
 
   @Override

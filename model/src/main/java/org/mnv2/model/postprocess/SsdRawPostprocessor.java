@@ -59,9 +59,9 @@ final class SsdRawPostprocessor implements Postprocessor<List<Detection>> {
     // Absent settings take torchvision's SSD defaults, except max_detections (docs/OUTPUTS.md:
     // 100).
     this.scoreThreshold = limits.threshold(out.number("score_threshold", 0.01));
-    this.topkCandidates = positive(out, "topk_candidates", 400);
+    this.topkCandidates = OutputChecks.positiveInt(out, "topk_candidates", 400);
     this.nmsIou = out.number("nms_iou", 0.45);
-    this.maxDetections = limits.max(positive(out, "max_detections", 100));
+    this.maxDetections = limits.max(OutputChecks.positiveInt(out, "max_detections", 100));
     this.labels = spec.labels();
   }
 
@@ -91,15 +91,6 @@ final class SsdRawPostprocessor implements Postprocessor<List<Detection>> {
     return new DefaultBoxes(maps, ratios, scales, steps, out.flag("clip", true), width, height);
   }
 
-  private static int positive(OutputSpec out, String key, int fallback) {
-    double v = out.number(key, fallback);
-    if (v < 1 || v != Math.rint(v)) {
-      throw new UsageException(
-          "Cannot read model spec: output." + key + " must be a positive integer (got " + v + ")");
-    }
-    return (int) v;
-  }
-
   @Override
   public List<String> requiredOutputs() {
     return List.of(boxesName, scoresName);
@@ -110,10 +101,10 @@ final class SsdRawPostprocessor implements Postprocessor<List<Detection>> {
     long[] b = signature.outputs().get(boxesName).shape();
     long[] s = signature.outputs().get(scoresName).shape();
     if (b.length != 3 || (b[2] > 0 && b[2] != 4)) {
-      throw shape(boxesName, "[N, anchors, 4]", b);
+      throw OutputChecks.shape(boxesName, "[N, anchors, 4]", b);
     }
     if (s.length != 3) {
-      throw shape(scoresName, "[N, anchors, 1 + classes]", s);
+      throw OutputChecks.shape(scoresName, "[N, anchors, 1 + classes]", s);
     }
     if (b[1] > 0 && b[1] != anchorCount) {
       throw new UsageException(
@@ -135,17 +126,6 @@ final class SsdRawPostprocessor implements Postprocessor<List<Detection>> {
               + labels.size()
               + " labels (expected labels + 1)");
     }
-  }
-
-  private static UsageException shape(String name, String expected, long[] got) {
-    return new UsageException(
-        "Cannot use model: output '"
-            + name
-            + "' has shape "
-            + java.util.Arrays.toString(got)
-            + " (expected "
-            + expected
-            + ")");
   }
 
   @Override

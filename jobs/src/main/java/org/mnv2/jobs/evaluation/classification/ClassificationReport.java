@@ -24,8 +24,6 @@ import org.mnv2.jobs.report.Html.Cell;
 import org.mnv2.jobs.report.Thumbnails;
 import org.mnv2.jobs.run.JobRun;
 import org.mnv2.jobs.storage.HadoopVocFiles;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * classify --labels' {@code report.html}: top-1 / top-5, per-class accuracy (table and chart), the
@@ -33,7 +31,6 @@ import org.slf4j.LoggerFactory;
  * the confusions' top rows and the gallery's images are all that reach the driver.
  */
 public final class ClassificationReport {
-  private static final Logger LOG = LoggerFactory.getLogger(ClassificationReport.class);
 
   static final int CONFUSIONS = 20;
   static final int GALLERY = 12;
@@ -165,11 +162,7 @@ public final class ClassificationReport {
             source,
             metrics.get("labelled_images"),
             run.runId());
-    run.output().writeText("report.html", html.page(meta, data));
-    LOG.info(
-        "Wrote {} in {} ms",
-        run.output().child("report.html"),
-        (System.nanoTime() - start) / 1_000_000);
+    html.write(run, meta, data, start);
   }
 
   private static void gallery(

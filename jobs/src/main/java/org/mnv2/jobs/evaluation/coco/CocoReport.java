@@ -140,11 +140,7 @@ public final class CocoReport {
             detailed.evaluation().images(),
             groundTruth.categories().size(),
             run.runId());
-    run.output().writeText("report.html", html.page(meta, data));
-    LOG.info(
-        "Wrote {} in {} ms",
-        run.output().child("report.html"),
-        (System.nanoTime() - start) / 1_000_000);
+    html.write(run, meta, data, start);
   }
 
   private static DetectionConfusion.Result await(Future<DetectionConfusion.Result> pending) {

@@ -25,8 +25,6 @@ import org.mnv2.jobs.run.JobRun;
 import org.mnv2.jobs.storage.HadoopVocFiles;
 import org.mnv2.model.mask.LabelMask;
 import org.mnv2.model.mask.PaletteMasks;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * eval-voc's {@code report.html}: mIoU, pixel accuracy and mean class accuracy, the per-class
@@ -35,7 +33,6 @@ import org.slf4j.LoggerFactory;
  * by side. Only the summed matrix and the gallery's few images reach the driver.
  */
 public final class VocReport {
-  private static final Logger LOG = LoggerFactory.getLogger(VocReport.class);
 
   /** Images in the gallery. */
   public static final int GALLERY = 8;
@@ -108,11 +105,7 @@ public final class VocReport {
             segmentation.images(),
             names.size(),
             run.runId());
-    run.output().writeText("report.html", html.page(meta, data));
-    LOG.info(
-        "Wrote {} in {} ms",
-        run.output().child("report.html"),
-        (System.nanoTime() - start) / 1_000_000);
+    html.write(run, meta, data, start);
   }
 
   private static void confusion(
