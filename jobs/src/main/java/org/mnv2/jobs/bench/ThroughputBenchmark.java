@@ -20,7 +20,10 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import org.apache.spark.sql.SparkSession;
+import org.mnv2.jobs.cli.ModelOptions;
+import org.mnv2.jobs.cli.RuntimeOptions;
 import org.mnv2.jobs.conf.InferenceConf;
+import org.mnv2.jobs.conf.JobSettings;
 import org.mnv2.jobs.conf.OutputMode;
 import org.mnv2.jobs.run.InferenceRun;
 import org.mnv2.jobs.run.RunSummary;
@@ -30,9 +33,10 @@ import org.mnv2.model.runtime.SessionOptions;
 import org.mnv2.model.runtime.SessionRunner;
 import org.mnv2.model.spec.LocalResources;
 import org.mnv2.model.spec.ModelSpec;
-import org.mnv2.model.spec.ModelSpecLoader;
 import org.mnv2.synth.SynthGenerator;
+import org.mnv2.udf.TaskOptions;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -57,20 +61,18 @@ import picocli.CommandLine.Option;
  */
 @CommandLine.Command(name = "bench", mixinStandardHelpOptions = true)
 public final class ThroughputBenchmark implements java.util.concurrent.Callable<Integer> {
-  @Option(names = "--model", defaultValue = "mobilenetv2-onnx-zoo")
-  String model;
+  private static final String DEFAULT_MODEL = "mobilenetv2-onnx-zoo";
 
-  @Option(names = "--model-uri")
-  String modelUri;
+  /** The same --model / --model-uri and runtime options as the jobs. */
+  @Mixin ModelOptions model;
+
+  @Mixin RuntimeOptions runtime;
 
   @Option(names = "--images", defaultValue = "500")
   int images;
 
   @Option(names = "--cores", defaultValue = "2")
   int cores;
-
-  @Option(names = "--batch-size", defaultValue = "8")
-  int batch;
 
   @Option(names = "--work", defaultValue = "target/bench")
   Path work;
@@ -94,10 +96,15 @@ public final class ThroughputBenchmark implements java.util.concurrent.Callable<
 
   @Override
   public Integer call() throws Exception {
-    ModelSpec spec = new ModelSpecLoader(new LocalResources()).load(model, modelUri);
+    ModelSpec spec = model.loadEarly(DEFAULT_MODEL, null);
     Path jpegs = input != null ? input : cocoSizedJpegs(work.resolve("images-" + images), images);
+    // The pipeline runs with the jobs' own runtime options and settings (--batch-size, ...).
+    JobSettings settings = JobSettings.of(Map.of(), null);
+    InferenceConf measured = conf(settings, jpegs, "run", spec);
+    int batch = measured.batchSize();
     if (apis) {
-      return new ApiComparison(spec, model, jpegs, cores, batch, work, rounds).run();
+      return new ApiComparison(spec, model.name(DEFAULT_MODEL), jpegs, cores, batch, work, rounds)
+          .run();
     }
     byte[] onnx = new LocalResources().read(spec.uri());
 
@@ -126,17 +133,8 @@ public final class ThroughputBenchmark implements java.util.concurrent.Callable<
     RunSummary pipeline;
     try {
       // warm-up run (JIT, native library, session) on a slice, then the measured run
-      InferenceRun.predict(
-          spark,
-          InferenceConf.of(jpegs.toString(), work.resolve("warmup").toString(), spec)
-              .withMode(OutputMode.OVERWRITE)
-              .withBatching(batchSize, 128));
-      pipeline =
-          InferenceRun.predict(
-              spark,
-              InferenceConf.of(jpegs.toString(), work.resolve("run").toString(), spec)
-                  .withMode(OutputMode.OVERWRITE)
-                  .withBatching(batchSize, 128));
+      InferenceRun.predict(spark, conf(settings, jpegs, "warmup", spec));
+      pipeline = InferenceRun.predict(spark, measured);
     } finally {
       spark.stop();
     }
@@ -181,6 +179,18 @@ public final class ThroughputBenchmark implements java.util.concurrent.Callable<
         "  %-12s %8.0f  (Spark scheduling, Parquet writing, listing, idle cores)%n",
         "other",
         other);
+  }
+
+  private InferenceConf conf(JobSettings settings, Path jpegs, String out, ModelSpec spec) {
+    return runtime.conf(
+        settings,
+        jpegs.toString(),
+        false,
+        work.resolve(out).toString(),
+        OutputMode.OVERWRITE,
+        spec,
+        TaskOptions.defaults(),
+        null);
   }
 
   private double inferenceOnly(OnnxSession session, ModelSpec spec, int batchSize, int n)

@@ -10,7 +10,7 @@ import org.mnv2.udf.HadoopResources;
 import picocli.CommandLine.Option;
 
 /** {@code --model} and {@code --model-uri}, and loading the spec they name. */
-final class ModelOptions {
+public final class ModelOptions {
   @Option(
       names = "--model",
       description =
@@ -25,7 +25,8 @@ final class ModelOptions {
     return model != null || modelUri != null;
   }
 
-  private String name(String defaultModel) {
+  /** The spec as given ({@code --model}), or {@code defaultModel}. */
+  public String name(String defaultModel) {
     return model == null ? defaultModel : model;
   }
 
@@ -33,7 +34,7 @@ final class ModelOptions {
    * The spec if it can be read without Spark (local or shipped), checked to be a {@code task}
    * model; null when it lives on a remote file system.
    */
-  ModelSpec loadEarly(String defaultModel, Task task) {
+  public ModelSpec loadEarly(String defaultModel, Task task) {
     String name = name(defaultModel);
     if (!LocalResources.isLocal(name)) {
       return null;

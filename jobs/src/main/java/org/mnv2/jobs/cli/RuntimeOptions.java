@@ -8,7 +8,7 @@ import org.mnv2.udf.TaskOptions;
 import picocli.CommandLine.Option;
 
 /** How a model runs: the options of every command that runs one. */
-final class RuntimeOptions {
+public final class RuntimeOptions {
   @Option(names = "--batch-size", description = "images per ONNX Runtime call (default 8)")
   Integer batchSize;
 
@@ -26,7 +26,7 @@ final class RuntimeOptions {
   String device;
 
   /** The typed conf of a model run, resolved before Spark starts; {@code spec} may be null. */
-  InferenceConf conf(
+  public InferenceConf conf(
       JobSettings settings,
       String input,
       boolean manifest,
