@@ -1,5 +1,6 @@
 package org.mnv2.jobs.cli;
 
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.mnv2.jobs.ClassifyJob;
 import org.mnv2.jobs.conf.InferenceConf;
@@ -42,5 +43,10 @@ public final class ClassifyCommand extends InferenceCommand {
   @Override
   RunSummary run(SparkSession spark, InferenceConf conf) {
     return ClassifyJob.run(spark, conf);
+  }
+
+  @Override
+  List<String> details(RunSummary summary, JobSettings settings) {
+    return Summaries.reportLine(summary, labelsUri != null && settings.report());
   }
 }

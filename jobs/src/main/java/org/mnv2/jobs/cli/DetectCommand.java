@@ -36,7 +36,7 @@ public final class DetectCommand extends InferenceCommand {
   }
 
   @Override
-  List<String> details(RunSummary summary) {
+  List<String> details(RunSummary summary, JobSettings settings) {
     return List.of("  detections: " + summary.metrics().get("detections"));
   }
 }

@@ -47,7 +47,12 @@ public final class EvalCocoCommand extends SparkCommand {
     if (detections != null) {
       EvalCocoConf conf =
           EvalCocoConf.ofDetections(annotations, detections, output.output, mode.mode());
-      return spark -> statsLines(EvalCocoJob.run(spark, conf), false);
+      boolean report = settings.report();
+      return spark -> {
+        RunSummary summary = EvalCocoJob.run(spark, conf);
+        return InferenceCommand.concat(
+            statsLines(summary, false), Summaries.reportLine(summary, report));
+      };
     }
     ModelSpec early = model.loadEarly(DetectCommand.DEFAULT_MODEL, Task.DETECTION);
     InferenceConf inference =
@@ -64,7 +69,8 @@ public final class EvalCocoCommand extends SparkCommand {
       ModelSpec spec = model.load(spark, DetectCommand.DEFAULT_MODEL, Task.DETECTION, early);
       RunSummary summary =
           EvalCocoJob.run(spark, EvalCocoConf.ofModel(annotations, inference.withSpec(spec)));
-      return statsLines(summary, true);
+      return InferenceCommand.concat(
+          statsLines(summary, true), Summaries.reportLine(summary, settings.report()));
     };
   }
 

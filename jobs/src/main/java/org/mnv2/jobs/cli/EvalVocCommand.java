@@ -89,7 +89,9 @@ public final class EvalVocCommand extends SparkCommand {
                 labels == null ? List.of() : readLabels(spark, labels),
                 modelConf.imagesPerPartition());
       }
-      return List.of(oneLine(EvalVocJob.run(spark, conf)));
+      EvalVocJob.Result result = EvalVocJob.run(spark, conf);
+      return InferenceCommand.concat(
+          List.of(oneLine(result)), Summaries.reportLine(result.summary(), settings.report()));
     };
   }
 

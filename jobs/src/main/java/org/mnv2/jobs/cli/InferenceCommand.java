@@ -38,7 +38,7 @@ abstract class InferenceCommand extends SparkCommand {
   abstract RunSummary run(SparkSession spark, InferenceConf conf);
 
   /** Lines printed after the summary line. */
-  List<String> details(RunSummary summary) {
+  List<String> details(RunSummary summary, JobSettings settings) {
     return List.of();
   }
 
@@ -57,13 +57,16 @@ abstract class InferenceCommand extends SparkCommand {
             labels());
     return spark -> {
       RunSummary summary = run(spark, conf.withSpec(model.load(spark, defaultModel, task, early)));
-      return concat(Summaries.oneLine(summary), details(summary));
+      return concat(Summaries.oneLine(summary), details(summary, settings));
     };
   }
 
   static List<String> concat(String first, List<String> rest) {
-    List<String> lines = new java.util.ArrayList<>();
-    lines.add(first);
+    return concat(List.of(first), rest);
+  }
+
+  static List<String> concat(List<String> first, List<String> rest) {
+    List<String> lines = new java.util.ArrayList<>(first);
     lines.addAll(rest);
     return lines;
   }

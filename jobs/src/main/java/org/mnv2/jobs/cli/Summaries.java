@@ -18,4 +18,11 @@ final class Summaries {
         s.imagesPerSecond(),
         s.output());
   }
+
+  /** The line naming the report.html a run wrote, when reports are on. */
+  static java.util.List<String> reportLine(RunSummary s, boolean written) {
+    return written
+        ? java.util.List.of("report: " + s.output() + "/report.html")
+        : java.util.List.of();
+  }
 }
