@@ -18,7 +18,8 @@ import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes image bytes into upright 8-bit RGB: baseline and progressive JPEG (CMYK and YCCK through
+ * Decodes image bytes into upright 8-bit RGB: baseline and progressive JPEG (through {@link
+ * TurboJpeg} when the node has libjpeg-turbo's Java API, else ImageIO; CMYK and YCCK through
  * TwelveMonkeys), PNG (8 and 16 bit, grey, palette, alpha), GIF, BMP; EXIF orientation applied.
  * Alpha is dropped and 16-bit samples keep their high byte, as PIL's {@code convert("RGB")} does
  * for the images users feed torchvision. A truncated or corrupt file is an {@link
@@ -53,13 +54,25 @@ public final class ImageDecoder {
 
   private ImageDecoder() {}
 
+  /** The ImageIO path alone, before EXIF orientation (what runs without TurboJPEG). */
+  static RgbImage decodeWithImageIo(byte[] bytes) {
+    return toRgb(read(bytes));
+  }
+
+  /** The JPEG decoder of this JVM: {@code turbojpeg} (libjpeg-turbo) or {@code imageio}. */
+  public static String jpegDecoder() {
+    return TurboJpeg.name();
+  }
+
   /** Decodes {@code bytes}; throws {@link ImageDecodeException} with the reason when it cannot. */
   public static RgbImage decode(byte[] bytes) {
     if (bytes == null || bytes.length == 0) {
       throw new ImageDecodeException("Cannot decode image: the file is empty (0 bytes)");
     }
-    BufferedImage image = read(bytes);
-    RgbImage rgb = toRgb(image);
+    RgbImage rgb = isJpeg(bytes) ? TurboJpeg.decode(bytes) : null;
+    if (rgb == null) {
+      rgb = toRgb(read(bytes));
+    }
     return Orientation.apply(rgb, Orientation.of(bytes));
   }
 
