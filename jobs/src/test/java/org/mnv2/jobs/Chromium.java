@@ -15,12 +15,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A report opened in headless Chromium (Debian's chromium; .ci/run installs it): the page's scripts
- * run, its console must stay silent, every image must load (the page's own check sets {@code
- * data-check="ok"} on its body), and a screenshot is left under target/report-screenshots/ for a
- * person to look at. The browser is found by the system property {@code chromium}, the environment
- * variable {@code CHROMIUM}, or {@code chromium} / {@code chromium-browser} on the PATH; without
- * one the test fails (it is never skipped).
+ * A report opened in headless Chromium (Debian's chromium; scripts/test installs it): the page's
+ * scripts run, its console must stay silent, every image must load (the page's own check sets
+ * {@code data-check="ok"} on its body), and a screenshot is left under target/report-screenshots/
+ * for a person to look at. The browser is found by the system property {@code chromium}, the
+ * environment variable {@code CHROMIUM}, or {@code chromium} / {@code chromium-browser} on the
+ * PATH; without one the test fails (it is never skipped).
  */
 final class Chromium {
   private static final long TIMEOUT_SECONDS = 120;
@@ -117,6 +117,6 @@ final class Chromium {
     }
     return fail(
         "Cannot find Chromium for the report tests: install Debian's chromium (apt-get install"
-            + " chromium; .ci/run does) or set -Dchromium=PATH / CHROMIUM");
+            + " chromium; scripts/test does) or set -Dchromium=PATH / CHROMIUM");
   }
 }

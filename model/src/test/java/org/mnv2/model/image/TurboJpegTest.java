@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * TurboJPEG against PIL on the 83 fixture JPEGs (imagenet, coco128, voc): the same pixels, by the
  * SHA-256 of PIL's own decode recorded in golden/pil-fixture-jpegs.json. CI installs the Debian
- * packages (.ci/run), so there it always runs.
+ * packages (scripts/test, which .ci/run calls), so there it always runs.
  */
 class TurboJpegTest {
   private static Path fixtures;
@@ -34,7 +34,7 @@ class TurboJpegTest {
   static void turboJpegAndFixtures() throws IOException {
     if ("true".equals(System.getenv("CI"))) {
       assertThat(TurboJpeg.available())
-          .as("TurboJPEG in CI (.ci/run installs libturbojpeg0, libturbojpeg-java, -dev)")
+          .as("TurboJPEG in CI (scripts/test installs libturbojpeg0, libturbojpeg-java, -dev)")
           .isTrue();
     }
     assumeTrue(
