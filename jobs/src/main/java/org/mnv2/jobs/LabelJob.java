@@ -97,7 +97,7 @@ public final class LabelJob {
     try (JobRun run = JobRun.begin(spark, COMMAND, inference.output())) {
       Instant started = Instant.now();
       FileSystem fs = fileSystem(spark, inference.output());
-      requireInput(spark, inference.input());
+      requireInput(spark, inference.input(), inference.manifest());
       InferenceRun.PreparedModel model = InferenceRun.PreparedModel.prepare(run, inference);
       LabelState state = new LabelState(run.output().uri(), model.sha256());
       requireSameTask(spark, fs, state, inference);
@@ -231,14 +231,22 @@ public final class LabelJob {
     return new PipelineException("Cannot label: " + e.getMessage(), e);
   }
 
-  private static void requireInput(SparkSession spark, String input) {
+  private static void requireInput(SparkSession spark, String input, boolean manifest) {
     if (input.contains("*") || input.contains("?") || input.contains("{")) {
       return; // a glob: the source resolves it
     }
     try {
       Path path = new Path(input);
-      if (!fileSystem(spark, input).exists(path)) {
+      FileSystem fs = fileSystem(spark, input);
+      if (!fs.exists(path)) {
         throw new UsageException("Cannot read input " + input + ": no such file or directory");
+      }
+      if (manifest && !fs.getFileStatus(path).isDirectory()) {
+        throw new UsageException(
+            "Cannot label from --input-manifest "
+                + input
+                + ": it is a file (expected a folder of manifest files, each labelled once when"
+                + " it appears; put the file in a folder)");
       }
     } catch (IOException e) {
       throw new UsageException("Cannot read input " + input + ": " + e.getMessage(), e);

@@ -136,6 +136,23 @@ class LabelJobTest extends SparkTestBase {
   }
 
   @Test
+  void aSingleManifestFileIsRefusedNamingTheFolderItNeeds(@TempDir Path dir) throws IOException {
+    Path manifest =
+        Files.write(
+            dir.resolve("list.txt"), images.subList(0, 3).stream().map(Path::toString).toList());
+    LabelConf label =
+        LabelConf.of(
+            InferenceConf.of(manifest.toString(), dir.resolve("out").toString(), classifier())
+                .withManifest(manifest.toString()));
+
+    assertThatThrownBy(() -> LabelJob.run(spark, label))
+        .isInstanceOf(UsageException.class)
+        .hasMessageStartingWith(
+            "Cannot label from --input-manifest " + manifest + ": it is a file (expected a folder");
+    assertThat(Files.exists(dir.resolve("out/predictions"))).isFalse();
+  }
+
+  @Test
   void aCapDrainsTheBacklogOverSeveralRuns(@TempDir Path dir) throws IOException {
     Path input = dir.resolve("in");
     Path output = dir.resolve("out");
