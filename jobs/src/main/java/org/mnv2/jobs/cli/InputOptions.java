@@ -12,7 +12,8 @@ final class InputOptions {
       names = "--input-manifest",
       description =
           "instead of --input: a file listing image URIs, text (one per line), CSV or Parquet"
-              + " (column image_uri, uri or path); never listed or collected on the driver")
+              + " (column image_uri, uri or path); never listed or collected on the driver; for"
+              + " label a folder of text manifests, each labelled once")
   String manifest;
 
   /** The input's URI; exactly one of the two options must be given. */

@@ -15,7 +15,7 @@ public final class ModelOptions {
       names = "--model",
       description =
           "model spec: a name in conf/models or a spec file (default: synth-mobilenetv2 for"
-              + " classify, synth-ssdlite for detect and eval-coco, synth-deeplabv3 for segment)")
+              + " classify and label, synth-ssdlite for detect and eval-coco, synth-deeplabv3 for segment)")
   String model;
 
   @Option(names = "--model-uri", description = "ONNX file replacing the spec's uri")
