@@ -3,7 +3,6 @@ package org.mnv2.udf;
 import java.util.List;
 import java.util.Map;
 import org.mnv2.model.image.ImageDecodeException;
-import org.mnv2.model.image.ImageDecoder;
 import org.mnv2.model.image.Preprocessor;
 import org.mnv2.model.runtime.InputBatch;
 import org.mnv2.model.runtime.Tensor;
@@ -38,7 +37,7 @@ final class ImageRunner<R> implements AutoCloseable {
    * @throws ImageDecodeException when the bytes are not a usable image
    */
   R run(byte[] content) {
-    Preprocessor.Prepared prepared = pre.prepare(ImageDecoder.decode(content));
+    Preprocessor.Prepared prepared = pre.prepare(pre.decode(content));
     PartitionRunner.write(pre, batch, prepared.rgb(), 0);
     batch.setSize(1);
     Map<String, Tensor> out = held.runner().run(batch);

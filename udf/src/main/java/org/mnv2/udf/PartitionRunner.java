@@ -17,7 +17,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.SerializableConfiguration;
 import org.mnv2.model.PipelineException;
 import org.mnv2.model.image.ImageDecodeException;
-import org.mnv2.model.image.ImageDecoder;
 import org.mnv2.model.image.ImageGeometry;
 import org.mnv2.model.image.Preprocessor;
 import org.mnv2.model.image.RgbImage;
@@ -250,7 +249,7 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
       long t0 = System.nanoTime();
       RgbImage image;
       try {
-        image = ImageDecoder.decode(content);
+        image = pre.decode(content);
       } catch (ImageDecodeException e) {
         item.error = e.getMessage();
         return;

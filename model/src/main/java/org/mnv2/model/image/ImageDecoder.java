@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
@@ -25,9 +26,17 @@ import javax.imageio.stream.ImageInputStream;
  * for the images users feed torchvision. A truncated or corrupt file is an {@link
  * ImageDecodeException}, never a half-grey image.
  *
- * <p>The size in the image's header is checked before any pixel is decoded: an image above {@link
- * #MAX_PIXELS} is refused with an {@link ImageDecodeException} (an {@code error} row) instead of
- * exhausting the executor's heap.
+ * <p>Decoding is exact (full size) unless the caller passes a {@link Cover}: then a JPEG decoded
+ * through TurboJPEG comes out DCT-scaled by n/8 to the smallest size that still covers what the
+ * caller needs (see {@link TurboJpeg#decode(byte[], Cover)}); the {@link RgbImage} says the file's
+ * full size. The ImageIO fallback always decodes at full size.
+ *
+ * <p>The size in the image's header is checked before any pixel is decoded. An image above {@link
+ * #MAX_PIXELS} decodes reduced below the limit if it is a baseline JPEG (DCT scaling through
+ * TurboJPEG, source subsampling through ImageIO, both in bounded memory); anything else (a
+ * progressive JPEG, whose decoder holds the whole image's coefficients; a PNG, GIF or BMP; an image
+ * above the limit even at 1/8) is refused with an {@link ImageDecodeException} (an {@code error} row) instead of exhausting the
+ * executor's heap.
  */
 public final class ImageDecoder {
   /**
@@ -54,9 +63,21 @@ public final class ImageDecoder {
 
   private ImageDecoder() {}
 
+  /** A width and a height in pixels. */
+  public record Size(int width, int height) {}
+
+  /**
+   * What a caller needs of an image: for an upright image of {@code width x height}, the smallest
+   * decoded size (both axes) that still gives the caller's result, e.g. the size a resize goes to.
+   */
+  @FunctionalInterface
+  public interface Cover {
+    Size of(int width, int height);
+  }
+
   /** The ImageIO path alone, before EXIF orientation (what runs without TurboJPEG). */
   static RgbImage decodeWithImageIo(byte[] bytes) {
-    return toRgb(read(bytes));
+    return read(bytes);
   }
 
   /** The JPEG decoder of this JVM: {@code turbojpeg} (libjpeg-turbo) or {@code imageio}. */
@@ -64,24 +85,91 @@ public final class ImageDecoder {
     return TurboJpeg.name();
   }
 
-  /** Decodes {@code bytes}; throws {@link ImageDecodeException} with the reason when it cannot. */
+  /**
+   * Decodes {@code bytes} at full size; throws {@link ImageDecodeException} with the reason when it
+   * cannot.
+   */
   public static RgbImage decode(byte[] bytes) {
+    return decode(bytes, null);
+  }
+
+  /**
+   * Decodes {@code bytes}, a JPEG reduced by DCT scaling as far as {@code cover} allows (null: full
+   * size); throws {@link ImageDecodeException} with the reason when it cannot.
+   */
+  public static RgbImage decode(byte[] bytes, Cover cover) {
     if (bytes == null || bytes.length == 0) {
       throw new ImageDecodeException("Cannot decode image: the file is empty (0 bytes)");
     }
-    RgbImage rgb = isJpeg(bytes) ? TurboJpeg.decode(bytes) : null;
-    if (rgb == null) {
-      rgb = toRgb(read(bytes));
+    int orientation = Orientation.of(bytes);
+    RgbImage rgb = null;
+    if (isJpeg(bytes)) {
+      Cover inFile = cover;
+      if (cover != null && Orientation.swapsAxes(orientation)) {
+        inFile =
+            (w, h) -> {
+              Size upright = cover.of(h, w);
+              return new Size(upright.height(), upright.width());
+            };
+      }
+      rgb = TurboJpeg.decode(bytes, inFile);
     }
-    return Orientation.apply(rgb, Orientation.of(bytes));
+    if (rgb == null) {
+      rgb = read(bytes);
+    }
+    return Orientation.apply(rgb, orientation);
   }
 
-  private static BufferedImage read(byte[] bytes) {
+  /**
+   * The scale, in eighths, a JPEG of {@code width x height} decodes at: the smallest that covers
+   * {@code cover} (8 without one), lowered until the image is within {@link #MAX_PIXELS}.
+   *
+   * @throws ImageDecodeException when no scale brings it within the limit, or it is progressive
+   *     and above the limit at full size
+   */
+  static int eighths(int width, int height, Cover cover, boolean progressive) {
+    if (progressive) {
+      checkSize(width, height, "a progressive JPEG is decoded whole");
+    }
+    int n = 8;
+    if (cover != null) {
+      Size need = cover.of(width, height);
+      n = 1;
+      while (n < 8
+          && (TurboJpeg.scaled(width, n) < need.width()
+              || TurboJpeg.scaled(height, n) < need.height())) {
+        n++;
+      }
+    }
+    while (n > 1 && (long) TurboJpeg.scaled(width, n) * TurboJpeg.scaled(height, n) > MAX_PIXELS) {
+      n--;
+    }
+    checkSize(TurboJpeg.scaled(width, n), TurboJpeg.scaled(height, n), "even at 1/8 scale");
+    return n;
+  }
+
+  /**
+   * The ImageIO subsampling step for an image of {@code width x height}: 1 within {@link
+   * #MAX_PIXELS}, else the smallest step that brings it within.
+   */
+  static int subsampling(int width, int height) {
+    int step = 1;
+    while ((long) ceilDiv(width, step) * ceilDiv(height, step) > MAX_PIXELS) {
+      step++;
+    }
+    return step;
+  }
+
+  private static int ceilDiv(int size, int step) {
+    return (size + step - 1) / step;
+  }
+
+  private static RgbImage read(byte[] bytes) {
     if (isJpeg(bytes)) {
       // The JDK's own JPEG reader decodes plain YCbCr / grey JPEGs in about 3.0 ms where
       // TwelveMonkeys' wrapper around it takes 5.3 (640x480, one core); TwelveMonkeys stays the
       // fallback for everything the JDK reader refuses (CMYK, YCCK, odd markers).
-      BufferedImage image = readWithJdkJpeg(bytes);
+      RgbImage image = readWithJdkJpeg(bytes);
       if (image != null) {
         return image;
       }
@@ -100,15 +188,16 @@ public final class ImageDecoder {
       try {
         reader.setInput(in, true, true);
         reader.addIIOReadWarningListener(listener);
-        checkSize(reader.getWidth(0), reader.getHeight(0));
-        BufferedImage image = reader.read(0);
+        int width = reader.getWidth(0);
+        int height = reader.getHeight(0);
+        BufferedImage image = reader.read(0, readParam(reader, bytes, width, height));
         for (String warning : warnings) {
           if (isTruncation(warning)) {
             throw new ImageDecodeException(
                 "Cannot decode image: truncated " + reader.getFormatName() + " (" + warning + ")");
           }
         }
-        return image;
+        return toRgb(image, width, height);
       } finally {
         reader.dispose();
       }
@@ -125,8 +214,28 @@ public final class ImageDecoder {
     return bytes.length > 3 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8;
   }
 
+  /**
+   * Full size within {@link #MAX_PIXELS}; above it, a baseline JPEG through source subsampling
+   * (rows are decoded one by one and only every step-th kept, as TurboJPEG's DCT scaling would
+   * reduce it); anything else is refused.
+   */
+  private static ImageReadParam readParam(ImageReader reader, byte[] bytes, int width, int height) {
+    ImageReadParam param = reader.getDefaultReadParam();
+    if ((long) width * height > MAX_PIXELS) {
+      if (!isJpeg(bytes)) {
+        checkSize(width, height, "only a JPEG decodes reduced");
+      }
+      if (JpegMarkers.isProgressive(bytes)) {
+        checkSize(width, height, "a progressive JPEG is decoded whole");
+      }
+      int step = subsampling(width, height);
+      param.setSourceSubsampling(step, step, 0, 0);
+    }
+    return param;
+  }
+
   /** The image through the JDK's JPEG reader, or null when it cannot read it cleanly. */
-  private static BufferedImage readWithJdkJpeg(byte[] bytes) {
+  private static RgbImage readWithJdkJpeg(byte[] bytes) {
     ImageReader reader = jdkJpegReader();
     if (reader == null) {
       return null;
@@ -135,9 +244,10 @@ public final class ImageDecoder {
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       reader.setInput(in, true, true);
       reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-      checkSize(reader.getWidth(0), reader.getHeight(0));
-      BufferedImage image = reader.read(0);
-      return warnings.isEmpty() ? image : null;
+      int width = reader.getWidth(0);
+      int height = reader.getHeight(0);
+      BufferedImage image = reader.read(0, readParam(reader, bytes, width, height));
+      return warnings.isEmpty() ? toRgb(image, width, height) : null;
     } catch (ImageDecodeException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
@@ -147,8 +257,11 @@ public final class ImageDecoder {
     }
   }
 
-  /** Refuses an image whose header claims more than {@link #MAX_PIXELS}, before decoding it. */
-  static void checkSize(int width, int height) {
+  /**
+   * Refuses an image that would decode to more than {@link #MAX_PIXELS}, before decoding it; {@code
+   * why} says why it cannot be reduced.
+   */
+  static void checkSize(int width, int height, String why) {
     long pixels = (long) width * height;
     if (pixels > MAX_PIXELS) {
       throw new ImageDecodeException(
@@ -158,7 +271,9 @@ public final class ImageDecoder {
               + height
               + " pixels is above the limit of "
               + MAX_PIXELS
-              + " pixels (expected width x height <= "
+              + " pixels ("
+              + why
+              + "; expected width x height <= "
               + MAX_PIXELS
               + ", got "
               + pixels
@@ -190,8 +305,11 @@ public final class ImageDecoder {
     return sb.toString();
   }
 
-  /** Converts any decoded image to interleaved RGB bytes, fast for the common layouts. */
-  static RgbImage toRgb(BufferedImage image) {
+  /**
+   * Converts any decoded image to interleaved RGB bytes, fast for the common layouts; the file's
+   * full size is {@code sourceWidth x sourceHeight}.
+   */
+  static RgbImage toRgb(BufferedImage image, int sourceWidth, int sourceHeight) {
     int w = image.getWidth();
     int h = image.getHeight();
     byte[] out = new byte[w * h * 3];
@@ -227,7 +345,7 @@ public final class ImageDecoder {
         }
       }
     }
-    return new RgbImage(w, h, out);
+    return new RgbImage(w, h, out, sourceWidth, sourceHeight);
   }
 
   private static boolean isWholeRaster(Raster raster) {

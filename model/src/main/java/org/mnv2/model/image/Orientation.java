@@ -50,6 +50,11 @@ final class Orientation {
     return NORMAL;
   }
 
+  /** Whether orientation {@code o} swaps width and height (the transposing ones, 5-8). */
+  static boolean swapsAxes(int o) {
+    return o >= 5;
+  }
+
   /** Applies EXIF orientation {@code o} to an image. */
   static RgbImage apply(RgbImage img, int o) {
     if (o == NORMAL) {
@@ -57,7 +62,7 @@ final class Orientation {
     }
     int w = img.width();
     int h = img.height();
-    boolean swap = o >= 5;
+    boolean swap = swapsAxes(o);
     int ow = swap ? h : w;
     int oh = swap ? w : h;
     byte[] src = img.pixels();
@@ -103,6 +108,11 @@ final class Orientation {
         dst[d + 2] = src[s + 2];
       }
     }
-    return new RgbImage(ow, oh, dst);
+    return new RgbImage(
+        ow,
+        oh,
+        dst,
+        swap ? img.sourceHeight() : img.sourceWidth(),
+        swap ? img.sourceWidth() : img.sourceHeight());
   }
 }

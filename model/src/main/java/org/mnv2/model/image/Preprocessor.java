@@ -42,42 +42,82 @@ public final class Preprocessor {
   /** A network-size RGB image plus the geometry that produced it. */
   public record Prepared(byte[] rgb, ImageGeometry geometry) {}
 
-  /** Resizes (and crops or pads) {@code image} to the network size. */
+  /**
+   * Decodes image bytes as the spec says: at full size ({@link InputSpec.Decode#EXACT}), or, for a
+   * JPEG, DCT-scaled to the smallest size that still covers the resize ({@link
+   * InputSpec.Decode#SCALED}).
+   */
+  public RgbImage decode(byte[] bytes) {
+    return ImageDecoder.decode(bytes, spec.decode() == InputSpec.Decode.SCALED ? this::cover : null);
+  }
+
+  /**
+   * The size an upright {@code w x h} image is resized to before any crop or padding: a decoded
+   * image at least this large on both axes loses nothing the network sees but detail the resize
+   * would average away.
+   */
+  ImageDecoder.Size cover(int w, int h) {
+    return switch (spec.resize()) {
+      case STRETCH -> new ImageDecoder.Size(spec.width(), spec.height());
+      case CENTER_CROP -> shorterSideResize(w, h);
+      case LETTERBOX -> letterboxResize(w, h);
+    };
+  }
+
+  // torchvision Resize(int): the longer side is int(size * long / short), truncated.
+  private ImageDecoder.Size shorterSideResize(int w, int h) {
+    int s = spec.resizeShorter();
+    return w <= h
+        ? new ImageDecoder.Size(s, (int) ((long) s * h / w))
+        : new ImageDecoder.Size((int) ((long) s * w / h), s);
+  }
+
+  private ImageDecoder.Size letterboxResize(int w, int h) {
+    double r = letterboxRatio(w, h);
+    return new ImageDecoder.Size(
+        Math.max(1, Math.min(spec.width(), (int) (w * r))),
+        Math.max(1, Math.min(spec.height(), (int) (h * r))));
+  }
+
+  private double letterboxRatio(int w, int h) {
+    return Math.min((double) spec.width() / w, (double) spec.height() / h);
+  }
+
+  /**
+   * Resizes (and crops or pads) {@code image} to the network size. The arithmetic follows the
+   * file's full size ({@link RgbImage#sourceWidth()}), so a DCT-scaled image gives the same geometry
+   * and the same output size as the full one; the pixels are resampled from what was decoded.
+   */
   public Prepared prepare(RgbImage image) {
-    int w = image.width();
-    int h = image.height();
+    int w = image.sourceWidth();
+    int h = image.sourceHeight();
+    int dw = image.width();
+    int dh = image.height();
     int nw = spec.width();
     int nh = spec.height();
     switch (spec.resize()) {
       case STRETCH -> {
         byte[] rgb =
-            Resampler.resize(image.pixels(), w, h, nw, nh, 0, 0, nw, nh, filter, antialias);
+            Resampler.resize(image.pixels(), dw, dh, nw, nh, 0, 0, nw, nh, filter, antialias);
         return new Prepared(rgb, new ImageGeometry(w, h, (double) nw / w, (double) nh / h, 0, 0));
       }
       case CENTER_CROP -> {
-        int s = spec.resizeShorter();
-        int rw;
-        int rh;
-        // torchvision Resize(int): the longer side is int(size * long / short), truncated.
-        if (w <= h) {
-          rw = s;
-          rh = (int) ((long) s * h / w);
-        } else {
-          rh = s;
-          rw = (int) ((long) s * w / h);
-        }
+        ImageDecoder.Size resized = shorterSideResize(w, h);
+        int rw = resized.width();
+        int rh = resized.height();
         // torchvision CenterCrop: int(round((size - crop) / 2.0)), Python's half-to-even round.
         int left = (int) Math.rint((rw - nw) / 2.0);
         int top = (int) Math.rint((rh - nh) / 2.0);
         byte[] rgb =
-            Resampler.resize(image.pixels(), w, h, rw, rh, left, top, nw, nh, filter, antialias);
+            Resampler.resize(image.pixels(), dw, dh, rw, rh, left, top, nw, nh, filter, antialias);
         return new Prepared(
             rgb, new ImageGeometry(w, h, (double) rw / w, (double) rh / h, -left, -top));
       }
       case LETTERBOX -> {
-        double r = Math.min((double) nw / w, (double) nh / h);
-        int rw = Math.max(1, Math.min(nw, (int) (w * r)));
-        int rh = Math.max(1, Math.min(nh, (int) (h * r)));
+        double r = letterboxRatio(w, h);
+        ImageDecoder.Size size = letterboxResize(w, h);
+        int rw = size.width();
+        int rh = size.height();
         int left = 0;
         int top = 0;
         if (spec.letterboxAlign() == InputSpec.LetterboxAlign.CENTER) {
@@ -85,7 +125,7 @@ public final class Preprocessor {
           top = (nh - rh) / 2;
         }
         byte[] resized =
-            Resampler.resize(image.pixels(), w, h, rw, rh, 0, 0, rw, rh, filter, antialias);
+            Resampler.resize(image.pixels(), dw, dh, rw, rh, 0, 0, rw, rh, filter, antialias);
         byte[] rgb = new byte[nw * nh * 3];
         java.util.Arrays.fill(rgb, (byte) spec.letterboxPad());
         for (int y = 0; y < rh; y++) {

@@ -100,9 +100,18 @@ final class TurboJpeg {
   /**
    * The JPEG's RGB pixels (before EXIF orientation), or null to leave it to the ImageIO path.
    *
-   * @throws ImageDecodeException when the header claims more than {@link ImageDecoder#MAX_PIXELS}
+   * <p>With {@code cover}, decoded through libjpeg's DCT-domain scaling at the smallest factor n/8
+   * whose output still covers {@code cover.of(width, height)} on both axes (sizes in the file's own
+   * orientation); without, at full size. Either way an image above {@link ImageDecoder#MAX_PIXELS}
+   * decodes at the largest factor that brings it under the limit: a baseline JPEG's memory is then
+   * the scaled output plus a few rows of the full width, so a 20000x15000 photo decodes at 1/8 in
+   * about 15 MB. A progressive JPEG keeps its whole coefficient buffer (about 2-6 bytes per pixel of
+   * the full image), so its limit stays on the full size.
+   *
+   * @throws ImageDecodeException when the image is above the limit even at 1/8, or progressive and
+   *     above it at full size
    */
-  static RgbImage decode(byte[] jpeg) {
+  static RgbImage decode(byte[] jpeg, ImageDecoder.Cover cover) {
     if (API == null) {
       return null;
     }
@@ -115,14 +124,17 @@ final class TurboJpeg {
     try {
       int width = (int) API.width().invoke(d);
       int height = (int) API.height().invoke(d);
-      ImageDecoder.checkSize(width, height);
       int colorspace = (int) API.colorspace().invoke(d);
+      int eighths = ImageDecoder.eighths(width, height, cover, JpegMarkers.isProgressive(jpeg));
       if (colorspace == CS_CMYK || colorspace == CS_YCCK) {
         return null;
       }
-      byte[] rgb = new byte[width * height * 3];
-      API.decompress().invoke(d, rgb, 0, 0, width, 0, height, PF_RGB, FLAG_STOPONWARNING);
-      return new RgbImage(width, height, rgb);
+      int w = scaled(width, eighths);
+      int h = scaled(height, eighths);
+      byte[] rgb = new byte[w * h * 3];
+      // TurboJPEG picks the largest scaling factor whose output fits the desired size: exactly n/8.
+      API.decompress().invoke(d, rgb, 0, 0, w, 0, h, PF_RGB, FLAG_STOPONWARNING);
+      return new RgbImage(w, h, rgb, width, height);
     } catch (ImageDecodeException e) {
       throw e;
     } catch (Throwable e) {
@@ -134,5 +146,15 @@ final class TurboJpeg {
         LOG.debug("Cannot close a TurboJPEG decompressor", e);
       }
     }
+  }
+
+  /** The full-size decode: PIL's pixels. */
+  static RgbImage decode(byte[] jpeg) {
+    return decode(jpeg, null);
+  }
+
+  /** libjpeg's scaled size of a dimension at n/8: ceil(size * n / 8). */
+  static int scaled(int size, int eighths) {
+    return (int) (((long) size * eighths + 7) / 8);
   }
 }

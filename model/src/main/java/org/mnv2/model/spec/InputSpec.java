@@ -23,8 +23,20 @@ public record InputSpec(
     ChannelOrder channels,
     float scale,
     float[] mean,
-    float[] std)
+    float[] std,
+    Decode decode)
     implements Serializable {
+
+  /** How a JPEG is decoded before the resize. */
+  public enum Decode {
+    /** At full size: PIL's pixels, for parity with a reference that decodes so. */
+    EXACT,
+    /**
+     * DCT-scaled by n/8 to the smallest size that still covers the resize: faster, and bounded
+     * memory for very large photos; the pixels the network sees differ slightly from a full decode.
+     */
+    SCALED
+  }
 
   /** Memory order of the input tensor. */
   public enum Layout {
@@ -85,6 +97,7 @@ public record InputSpec(
         resize != ResizeMode.CENTER_CROP || resizeShorter >= Math.max(width, height),
         "input.resize_shorter must be >= the crop size for center-crop");
     require(letterboxPad >= 0 && letterboxPad <= 255, "input.letterbox_pad must be in 0..255");
+    require(decode != null, "input.decode is required");
     mean = mean.clone();
     std = std.clone();
   }
@@ -126,7 +139,8 @@ public record InputSpec(
         && channels == other.channels
         && scale == other.scale
         && Arrays.equals(mean, other.mean)
-        && Arrays.equals(std, other.std);
+        && Arrays.equals(std, other.std)
+        && decode == other.decode;
   }
 
   @Override

@@ -193,7 +193,8 @@ public final class ModelSpecLoader {
         Enums.parse(InputSpec.ChannelOrder.class, "input.channels", text(in, "channels", "RGB")),
         (float) in.path("scale").asDouble(1.0 / 255.0),
         floats(in, "mean", new float[] {0, 0, 0}),
-        floats(in, "std", new float[] {1, 1, 1}));
+        floats(in, "std", new float[] {1, 1, 1}),
+        Enums.parse(InputSpec.Decode.class, "input.decode", text(in, "decode", "exact")));
   }
 
   private OutputSpec output(JsonNode out, String location) {
