@@ -112,6 +112,26 @@ public record InputSpec(
     return std.clone();
   }
 
+  /** This input with JPEGs decoded the other way. */
+  public InputSpec withDecode(Decode other) {
+    return new InputSpec(
+        name,
+        layout,
+        dtype,
+        width,
+        height,
+        resize,
+        resizeShorter,
+        interpolation,
+        letterboxAlign,
+        letterboxPad,
+        channels,
+        scale,
+        mean,
+        std,
+        other);
+  }
+
   /** Number of tensor elements for one image. */
   public int elementsPerImage() {
     return 3 * width * height;

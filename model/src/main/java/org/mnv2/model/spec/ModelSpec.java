@@ -21,6 +21,11 @@ public record ModelSpec(
     Labels labels)
     implements Serializable {
 
+  /** This spec with JPEGs decoded the other way ({@link InputSpec.Decode}). */
+  public ModelSpec withDecode(InputSpec.Decode decode) {
+    return new ModelSpec(name, task, uri, sha256, input.withDecode(decode), output, labels);
+  }
+
   /** This spec with another ONNX location ({@code --model-uri}); the checksum no longer applies. */
   public ModelSpec withUri(String newUri) {
     return new ModelSpec(name, task, newUri, null, input, output, labels);
