@@ -146,10 +146,11 @@ final class ReadAhead<T> implements AutoCloseable {
     if (head == null) {
       throw new NoSuchElementException();
     }
-    fill();
     long t0 = System.nanoTime();
     T item = await(head.ready());
     waitNanos += System.nanoTime() - t0;
+    // Refilled only now: while the head was awaited it was one of the window's reads in flight.
+    fill();
     if (decoders == null) {
       work.prepare(item);
     }
