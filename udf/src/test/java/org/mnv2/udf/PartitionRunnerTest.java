@@ -127,8 +127,23 @@ class PartitionRunnerTest extends UdfSparkTestBase {
 
   private static List<String> rows(PartitionRunner<?> runner, List<Row> input) throws Exception {
     List<String> out = new ArrayList<>();
-    runner.call(input.iterator()).forEachRemaining(r -> out.add(r.toString()));
+    runner.call(input.iterator()).forEachRemaining(r -> out.add(text(r)));
     return out;
+  }
+
+  /** A row's values, nested rows and arrays of rows (the top-k structs) spelled out. */
+  private static String text(Object value) {
+    if (value instanceof Row row) {
+      List<String> fields = new ArrayList<>();
+      for (int i = 0; i < row.size(); i++) {
+        fields.add(text(row.get(i)));
+      }
+      return "[" + String.join(",", fields) + "]";
+    }
+    if (value instanceof Object[] array) {
+      return text(RowFactory.create(array));
+    }
+    return String.valueOf(value);
   }
 
   @Test
