@@ -15,8 +15,8 @@ import org.mnv2.jobs.run.RunSummary;
  * columns, {@code mask_png} binary, an 8-bit VOC-palette PNG at the original resolution whose pixel
  * values are class indices, and {@code class_pixels} array&lt;struct&lt;class_index, label,
  * pixels&gt;&gt; for every class present, by class index) and {@code summary.json}. Options: {@code
- * --batch-size}, {@code --images-per-partition}, {@code --threads}, {@code --device}, and the
- * common ones.
+ * --batch-size}, {@code --images-per-partition}, {@code --threads}, {@code --device}, {@code
+ * --read-ahead}, {@code --decode-threads}, and the common ones.
  */
 public final class SegmentJob {
   private SegmentJob() {}

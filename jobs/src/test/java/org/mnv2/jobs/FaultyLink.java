@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -23,7 +24,9 @@ import java.util.regex.Pattern;
  * A loopback TCP link in front of a local HTTP server, for tests: forwards bytes both ways, records
  * every HTTP request line it passes ("GET /bucket/key?... HTTP/1.1"), runs a one-shot action when a
  * request line matches (before that request is forwarded, so a fault lands exactly mid-read), and
- * goes down (refuses connections, drops open ones) and up again on the same port.
+ * goes down (refuses connections, drops open ones) and up again on the same port. It can also hold
+ * matching requests back for a while before forwarding them, like a slow network, and counts how
+ * many of those it held at once: the requests a client had in flight together.
  */
 final class FaultyLink implements AutoCloseable {
   private static final Pattern REQUEST_LINE =
@@ -42,9 +45,14 @@ final class FaultyLink implements AutoCloseable {
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final AtomicReference<Trigger> trigger = new AtomicReference<>();
+  private final AtomicReference<Delay> delay = new AtomicReference<>();
+  private final AtomicInteger held = new AtomicInteger();
+  private final AtomicInteger mostHeld = new AtomicInteger();
   private ServerSocket listener;
 
   private record Trigger(Predicate<String> when, Runnable action) {}
+
+  private record Delay(Predicate<String> which, long millis) {}
 
   private FaultyLink(int port, int targetPort) {
     this.port = port;
@@ -78,6 +86,20 @@ final class FaultyLink implements AutoCloseable {
   /** Runs {@code action} once, on the first request line matching {@code when}. */
   void onRequest(Predicate<String> when, Runnable action) {
     trigger.set(new Trigger(when, action));
+  }
+
+  /**
+   * Holds every request line matching {@code which} back {@code millis} before forwarding it (0:
+   * none), and starts counting anew how many are held at once.
+   */
+  void delay(Predicate<String> which, long millis) {
+    mostHeld.set(0);
+    delay.set(millis == 0 ? null : new Delay(which, millis));
+  }
+
+  /** The most delayed requests held at the same time since {@link #delay} was called. */
+  int mostHeldAtOnce() {
+    return mostHeld.get();
   }
 
   synchronized void up() {
@@ -172,9 +194,24 @@ final class FaultyLink implements AutoCloseable {
       if (t != null && t.when().test(line) && trigger.compareAndSet(t, null)) {
         t.action().run();
       }
+      Delay d = delay.get();
+      if (d != null && d.which().test(line)) {
+        hold(d.millis());
+      }
       end = m.end();
     }
     return text.substring(Math.max(end, text.length() - 512));
+  }
+
+  private void hold(long millis) {
+    mostHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
+    try {
+      Thread.sleep(millis); // this connection's pump thread: other connections flow meanwhile
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      held.decrementAndGet();
+    }
   }
 
   private static void closeQuietly(java.io.Closeable c) {

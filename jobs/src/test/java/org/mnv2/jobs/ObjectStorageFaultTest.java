@@ -25,12 +25,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnv2.jobs.conf.InferenceConf;
 import org.mnv2.jobs.run.RunSummary;
+import org.mnv2.udf.ReadAheadConf;
 
 /**
  * The S3 server goes away while executors read the images (stopped exactly before the fifth image
  * GET reaches it): back after a few seconds, S3A's retries ride the outage out and every row is
  * written; gone for good, the job fails within a bounded time, naming the endpoint and the object,
- * and leaves no output behind. The retry budget is {@link LocalS3#s3aSettings()}.
+ * and leaves no output behind, also when whole partitions are read ahead. The retry budget is
+ * {@link LocalS3#s3aSettings()}.
  */
 @Tag("s3")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -49,8 +51,13 @@ class ObjectStorageFaultTest extends SparkTestBase {
    * under predictions/__magic when a new task started first (some S3A operations name the key
    * without the bucket).
    */
-  private static final String FAILED_OBJECT =
-      "(s3a://data/fault/images/|s3a://out/gone/predictions/| gone/predictions/)\\S+";
+  private static String failedObject(String out) {
+    return "(s3a://data/fault/images/|s3a://out/"
+        + out
+        + "/predictions/| "
+        + out
+        + "/predictions/)\\S+";
+  }
 
   @TempDir static Path dir;
   private static LocalS3 s3;
@@ -137,10 +144,29 @@ class ObjectStorageFaultTest extends SparkTestBase {
   @Test
   @Order(2)
   void failsInBoundedTimeNamingEndpointAndObjectWhenTheServerIsGone() throws IOException {
+    failsWhenTheServerGoesAtTheFifthImage(conf("s3a://out/gone"), "gone");
+  }
+
+  /**
+   * As above with whole partitions read ahead (4 partitions of 4-5 images, 8 reads ahead, batch 8):
+   * the reads after the fifth fail in the window, and the task fails when it reaches the image.
+   */
+  @Test
+  @Order(3)
+  void failsTheSameWayWhenTheServerGoesWhileAPartitionIsReadAhead() throws IOException {
+    s3.startServer();
+    InferenceConf conf =
+        conf("s3a://out/gone-ahead").withBatching(8, 128).withReadAhead(new ReadAheadConf(8, 0));
+
+    failsWhenTheServerGoesAtTheFifthImage(conf, "gone-ahead");
+  }
+
+  private void failsWhenTheServerGoesAtTheFifthImage(InferenceConf conf, String out)
+      throws IOException {
     s3.link().onRequest(fifthImageGet(), s3::stopServer);
     long start = System.nanoTime();
 
-    Throwable failure = catchThrowable(() -> ClassifyJob.run(spark, conf("s3a://out/gone")));
+    Throwable failure = catchThrowable(() -> ClassifyJob.run(spark, conf));
 
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     System.out.printf(
@@ -150,23 +176,23 @@ class ObjectStorageFaultTest extends SparkTestBase {
     assertThat(messages)
         .as("failure messages")
         .contains(s3.endpoint().replace("http://", ""))
-        .containsPattern(FAILED_OBJECT);
+        .containsPattern(failedObject(out));
     assertThat(took).as("time to fail").isLessThan(FAILURE_BOUND);
     assertThat(PipelineCli.describe(failure))
         .as("the command line's error line")
         .doesNotContain("\n")
         .contains(s3.endpoint().replace("http://", ""))
-        .containsPattern(FAILED_OBJECT);
+        .containsPattern(failedObject(out));
     // What stays behind is the committer's own bookkeeping under predictions/__magic (hidden from
     // readers; its abort could not reach the store either): no Parquet, no _SUCCESS, no summary.
-    Path output = s3.data().resolve("out/gone");
+    Path output = s3.data().resolve("out/" + out);
     try (Stream<Path> files = Files.exists(output) ? Files.walk(output) : Stream.empty()) {
       assertThat(
               files
                   .filter(Files::isRegularFile)
                   .map(f -> output.relativize(f).toString())
                   .filter(f -> !f.startsWith("predictions/__magic/")))
-          .as("objects left under s3a://out/gone")
+          .as("objects left under s3a://out/" + out)
           .isEmpty();
     }
   }

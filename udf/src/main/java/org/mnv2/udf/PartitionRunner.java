@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * cannot be read or decoded becomes an {@code error} row, and a batch that fails is retried image
  * by image so one bad input never sinks its neighbours.
  *
+ * <p>Images named by a URI are read ahead of the model on reader threads, and with decoding threads
+ * decoded and preprocessed ahead too, in input order ({@link ReadAhead}, {@link ReadAheadConf}):
+ * the task thread pulls the input rows and runs the model.
+ *
  * @param <R> the task's per-image result
  */
 public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row> {
@@ -46,6 +51,7 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
   private final StageTimers timers;
   private final Broadcast<SerializableConfiguration> hadoopConf;
   private final RowLayout layout;
+  private final ReadAheadConf readAhead;
 
   /**
    * The jobs' runner ({@link RowLayout#predictions()}).
@@ -75,19 +81,34 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
       StageTimers timers,
       Broadcast<SerializableConfiguration> hadoopConf,
       RowLayout layout) {
+    this(handle, task, runId, timers, hadoopConf, layout, ReadAheadConf.defaults());
+  }
+
+  /**
+   * @param readAhead images read (and optionally decoded) ahead of the model per task
+   */
+  public PartitionRunner(
+      ModelHandle handle,
+      InferenceTask<R> task,
+      String runId,
+      StageTimers timers,
+      Broadcast<SerializableConfiguration> hadoopConf,
+      RowLayout layout,
+      ReadAheadConf readAhead) {
     this.handle = handle;
     this.task = task;
     this.runId = runId;
     this.timers = timers;
     this.hadoopConf = hadoopConf;
     this.layout = layout;
+    this.readAhead = readAhead;
   }
 
   /**
    * Streams {@code input} through the model. The task holds its session lease and one session
    * runner (one DJL predictor) from here to its end: released when the rows run out, when the Spark
    * task completes (success or failure, through a task completion listener), or when the iterator
-   * fails, whichever comes first.
+   * fails, whichever comes first. Its reads ahead are cancelled at the same points.
    */
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
@@ -97,7 +118,9 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
       timers.sessionsBuilt().add(1);
     }
     held.closeWithCurrentTask();
-    return new Batches(input, held);
+    Batches batches = new Batches(input, held);
+    batches.window.closeWithCurrentTask();
+    return batches;
   }
 
   static void write(Preprocessor pre, InputBatch batch, byte[] rgb, int slot) {
@@ -112,6 +135,13 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
   private static final class Item {
     final Row input;
     final String uri;
+    // Set on the task thread before a read or decode is handed to another thread, and read there
+    // after the handover (Future.get): the executor's happens-before edges publish them.
+    boolean reads;
+    byte[] content;
+    long readNanos;
+    long decodeNanos;
+    long preprocessNanos;
     Preprocessor.Prepared prepared;
     String error;
     Object[] taskValues;
@@ -122,15 +152,15 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
     }
   }
 
-  private final class Batches implements Iterator<Row> {
-    private final Iterator<Row> input;
+  private final class Batches implements Iterator<Row>, ReadAhead.Work<Item> {
+    private final ReadAhead<Item> window;
     private final TaskSession held;
     private final Preprocessor pre;
     private final InputBatch batch;
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
 
     Batches(Iterator<Row> input, TaskSession held) {
-      this.input = input;
+      this.window = new ReadAhead<>(input, this, readAhead.readAhead(), readAhead.decodeThreads());
       this.held = held;
       this.pre = new Preprocessor(handle.spec().input());
       this.batch = new InputBatch(handle.spec().input(), handle.maxBatch());
@@ -139,15 +169,15 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
     @Override
     public boolean hasNext() {
       try {
-        if (ready.isEmpty() && input.hasNext()) {
+        if (ready.isEmpty() && window.hasNext()) {
           nextBatch();
         }
       } catch (RuntimeException | Error e) {
-        held.close();
+        close();
         throw e;
       }
       if (ready.isEmpty()) {
-        held.close();
+        close();
         return false;
       }
       return true;
@@ -163,38 +193,17 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
 
     private void nextBatch() {
       List<Item> items = new ArrayList<>(batch.capacity());
-      while (items.size() < batch.capacity() && input.hasNext()) {
-        Row row = input.next();
-        Item item = item(row);
+      while (items.size() < batch.capacity() && window.hasNext()) {
+        Item item = window.next();
         items.add(item);
-        byte[] content;
-        if (!reads(row)) {
-          content = (byte[]) row.get(contentColumn());
-          if (content == null) {
-            item.error =
-                "Cannot read image: column " + columnName(row, contentColumn()) + " is null";
-            continue;
-          }
-        } else if (item.uri == null) {
-          item.error =
-              "Cannot read image: column " + columnName(row, layout.imageColumn()) + " is null";
-          continue;
-        } else {
-          long t0 = System.nanoTime();
-          try {
-            content = readFile(item.uri);
-          } catch (IOException | RuntimeException e) {
-            if (StorageErrors.isUnreachable(e)) {
-              // The store, not this image: fail the task rather than write an error row per image.
-              throw new PipelineException("Cannot read image " + item.uri + ": " + message(e), e);
-            }
-            item.error = "Cannot read image: " + message(e);
-            continue;
-          } finally {
-            add(timers == null ? null : timers.readNanos(), t0);
-          }
+        if (timers != null) {
+          timers.readNanos().add(item.readNanos);
+          timers.decodeNanos().add(item.decodeNanos);
+          timers.preprocessNanos().add(item.preprocessNanos);
         }
-        prepare(item, content);
+      }
+      if (timers != null) {
+        timers.waitNanos().add(window.takeWaitNanos());
       }
       List<Item> good = new ArrayList<>(items.size());
       for (Item item : items) {
@@ -228,7 +237,65 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
       }
     }
 
-    private Item item(Row row) {
+    private void close() {
+      try {
+        window.close();
+      } finally {
+        held.close();
+      }
+    }
+
+    /** On the task thread: the row's item, its content or (when it names a file) to be read. */
+    @Override
+    public Item item(Row row) {
+      Item item = newItem(row);
+      if (!reads(row)) {
+        item.content = (byte[]) row.get(contentColumn());
+        if (item.content == null) {
+          item.error = "Cannot read image: column " + columnName(row, contentColumn()) + " is null";
+        }
+      } else if (item.uri == null) {
+        item.error =
+            "Cannot read image: column " + columnName(row, layout.imageColumn()) + " is null";
+      } else {
+        configuration(); // the broadcast's value, fetched here on the task thread
+        item.reads = true;
+      }
+      return item;
+    }
+
+    @Override
+    public boolean reads(Item item) {
+      return item.reads;
+    }
+
+    /** On a reader thread: the file's bytes, or its error. */
+    @Override
+    public void read(Item item) {
+      long t0 = System.nanoTime();
+      try {
+        item.content = readFile(item.uri);
+      } catch (IOException | RuntimeException e) {
+        if (StorageErrors.isUnreachable(e)) {
+          // The store, not this image: fail the task rather than write an error row per image.
+          throw new PipelineException("Cannot read image " + item.uri + ": " + message(e), e);
+        }
+        item.error = "Cannot read image: " + message(e);
+      } finally {
+        item.readNanos = System.nanoTime() - t0;
+      }
+    }
+
+    /** On a decoding thread or the task thread; frees the bytes. */
+    @Override
+    public void prepare(Item item) {
+      if (item.error == null) {
+        prepare(item, item.content);
+      }
+      item.content = null;
+    }
+
+    private Item newItem(Row row) {
       if (!layout.appendsStruct()) {
         return new Item(null, row.getString(0));
       }
@@ -257,7 +324,7 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
         item.error = "Cannot decode image: " + message(e);
         return;
       } finally {
-        add(timers == null ? null : timers.decodeNanos(), t0);
+        item.decodeNanos = System.nanoTime() - t0;
       }
       long t1 = System.nanoTime();
       try {
@@ -265,7 +332,7 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
       } catch (RuntimeException e) {
         item.error = "Cannot preprocess image: " + message(e);
       } finally {
-        add(timers == null ? null : timers.preprocessNanos(), t1);
+        item.preprocessNanos = System.nanoTime() - t1;
       }
     }
 
@@ -337,9 +404,23 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
     }
   }
 
+  private transient Configuration configuration;
+
+  /** The broadcast Hadoop configuration (each task has its own deserialised copy of this). */
+  private Configuration configuration() {
+    if (configuration == null) {
+      if (hadoopConf == null) {
+        throw new IllegalStateException(
+            "Cannot read images by URI: the runner has no Hadoop configuration");
+      }
+      configuration = hadoopConf.value().value();
+    }
+    return configuration;
+  }
+
   private byte[] readFile(String uri) throws IOException {
     Path path = new Path(uri);
-    FileSystem fs = path.getFileSystem(hadoopConf.value().value());
+    FileSystem fs = path.getFileSystem(configuration());
     try (InputStream in = fs.open(path)) {
       return in.readAllBytes();
     }

@@ -1,5 +1,6 @@
 package org.mnv2.udf;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -12,7 +13,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mnv2.udf.ExecutorSessions.SessionLease;
 
-/** The batched partition runner: one predictor per task, leases released, error rows. */
+/**
+ * The batched partition runner: one predictor per task, leases released, error rows, decoding
+ * threads.
+ */
 class PartitionRunnerTest extends UdfSparkTestBase {
   private static final int[] COLOURS = {0xD02020, 0x2040D0, 0x20B040, 0xE0C020, 0x9030C0, 0x30C0C0};
 
@@ -25,6 +29,18 @@ class PartitionRunnerTest extends UdfSparkTestBase {
   private static PartitionRunner<?> runner(ModelHandle handle) {
     return new PartitionRunner(
         handle, InferenceTasks.forSpec(spec, TaskOptions.defaults()), "run-1", null, null);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static PartitionRunner<?> runner(ModelHandle handle, ReadAheadConf readAhead) {
+    return new PartitionRunner(
+        handle,
+        InferenceTasks.forSpec(spec, TaskOptions.defaults()),
+        "run-1",
+        null,
+        null,
+        RowLayout.predictions(),
+        readAhead);
   }
 
   private static ModelHandle handle(int batch) {
@@ -85,6 +101,49 @@ class PartitionRunnerTest extends UdfSparkTestBase {
     }
     assertThat(n).isEqualTo(6);
     assertThat(ExecutorSessions.holders(key)).as("released at the end").isZero();
+  }
+
+  @Test
+  void decodingThreadsGiveTheRowsOfTheTaskThreadInInputOrder() throws Exception {
+    ModelHandle handle = handle(4);
+    List<Row> input = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      input.add(RowFactory.create("mem:/image-" + i + ".png", png(COLOURS[i % COLOURS.length])));
+    }
+    input.add(7, RowFactory.create("mem:/null.png", null));
+    input.add(11, RowFactory.create("mem:/text.png", "not an image".getBytes(UTF_8)));
+
+    List<String> inTaskThread = rows(runner(handle, new ReadAheadConf(1, 0)), input);
+    List<String> onThreeThreads = rows(runner(handle, new ReadAheadConf(5, 3)), input);
+
+    assertThat(onThreeThreads)
+        .as("rows decoded on 3 threads, 5 ahead")
+        .hasSize(32)
+        .containsExactlyElementsOf(inTaskThread);
+    assertThat(inTaskThread.get(7)).contains("mem:/null.png,null,null,error");
+    assertThat(inTaskThread.get(11)).contains("mem:/text.png,null,null,error");
+    assertThat(inTaskThread.get(12)).contains("mem:/image-10.png,40,30,ok");
+  }
+
+  private static List<String> rows(PartitionRunner<?> runner, List<Row> input) throws Exception {
+    List<String> out = new ArrayList<>();
+    runner.call(input.iterator()).forEachRemaining(r -> out.add(text(r)));
+    return out;
+  }
+
+  /** A row's values, nested rows and arrays of rows (the top-k structs) spelled out. */
+  private static String text(Object value) {
+    if (value instanceof Row row) {
+      List<String> fields = new ArrayList<>();
+      for (int i = 0; i < row.size(); i++) {
+        fields.add(text(row.get(i)));
+      }
+      return "[" + String.join(",", fields) + "]";
+    }
+    if (value instanceof Object[] array) {
+      return text(RowFactory.create(array));
+    }
+    return String.valueOf(value);
   }
 
   @Test

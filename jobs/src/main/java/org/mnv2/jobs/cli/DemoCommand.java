@@ -158,6 +158,7 @@ public final class DemoCommand extends SparkCommand {
           settings.imagesPerPartition(null),
           1,
           DeviceMode.AUTO,
+          settings.readAhead(null, null),
           TaskOptions.defaults(),
           null);
     }

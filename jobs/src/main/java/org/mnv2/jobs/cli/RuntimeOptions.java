@@ -25,6 +25,20 @@ public final class RuntimeOptions {
   @Option(names = "--device", description = "auto (default), cpu or gpu")
   String device;
 
+  @Option(
+      names = "--read-ahead",
+      description =
+          "images read ahead per task on reader threads, at most this many reads in flight"
+              + " (default 16)")
+  Integer readAhead;
+
+  @Option(
+      names = "--decode-threads",
+      description =
+          "threads per task that decode and preprocess images ahead while the task runs the"
+              + " model; 0 decodes in the task thread (default 0)")
+  Integer decodeThreads;
+
   /** The typed conf of a model run, resolved before Spark starts; {@code spec} may be null. */
   public InferenceConf conf(
       JobSettings settings,
@@ -45,6 +59,7 @@ public final class RuntimeOptions {
         settings.imagesPerPartition(imagesPerPartition),
         settings.intraOpThreads(threads),
         settings.device(device),
+        settings.readAhead(readAhead, decodeThreads),
         taskOptions,
         labelsUri);
   }

@@ -2,6 +2,7 @@ package org.mnv2.jobs.conf;
 
 import org.mnv2.model.spec.ModelSpec;
 import org.mnv2.udf.DeviceMode;
+import org.mnv2.udf.ReadAheadConf;
 import org.mnv2.udf.TaskOptions;
 
 /**
@@ -11,6 +12,8 @@ import org.mnv2.udf.TaskOptions;
  * @param input the images: a directory, glob or file URI, or with {@code manifest} a file (or
  *     folder of files) listing image URIs
  * @param manifest whether {@code input} is a manifest ({@code --input-manifest})
+ * @param readAhead images read ahead and decoding threads per task ({@code --read-ahead}, {@code
+ *     --decode-threads})
  * @param labelsUri classification only: a CSV (file, class_index) to score top-1 / top-5 against;
  *     null for none
  */
@@ -24,10 +27,14 @@ public record InferenceConf(
     int imagesPerPartition,
     int intraOpThreads,
     DeviceMode device,
+    ReadAheadConf readAhead,
     TaskOptions taskOptions,
     String labelsUri) {
 
-  /** Defaults for tests and embedding: batch 8, 128 images per partition, 1 thread, CPU. */
+  /**
+   * Defaults for tests and embedding: batch 8, 128 images per partition, 1 thread, CPU, 16 images
+   * read ahead, decoding in the task thread.
+   */
   public static InferenceConf of(String input, String output, ModelSpec spec) {
     return new InferenceConf(
         input,
@@ -39,6 +46,7 @@ public record InferenceConf(
         JobSettings.IMAGES_PER_PARTITION_DEFAULT,
         1,
         DeviceMode.AUTO,
+        ReadAheadConf.defaults(),
         TaskOptions.defaults(),
         null);
   }
@@ -59,6 +67,10 @@ public record InferenceConf(
     return new Copy(this).batching(batch, perPartition).build();
   }
 
+  public InferenceConf withReadAhead(ReadAheadConf value) {
+    return new Copy(this).readAhead(value).build();
+  }
+
   /** The images listed by the manifest {@code uri} instead of those under a folder. */
   public InferenceConf withManifest(String uri) {
     return new Copy(this).manifest(uri).build();
@@ -73,6 +85,7 @@ public record InferenceConf(
     private ModelSpec spec;
     private int batchSize;
     private int imagesPerPartition;
+    private ReadAheadConf readAhead;
     private String labelsUri;
 
     Copy(InferenceConf c) {
@@ -83,6 +96,7 @@ public record InferenceConf(
       this.spec = c.spec;
       this.batchSize = c.batchSize;
       this.imagesPerPartition = c.imagesPerPartition;
+      this.readAhead = c.readAhead;
       this.labelsUri = c.labelsUri;
     }
 
@@ -107,6 +121,11 @@ public record InferenceConf(
       return this;
     }
 
+    Copy readAhead(ReadAheadConf value) {
+      readAhead = value;
+      return this;
+    }
+
     Copy manifest(String uri) {
       input = uri;
       manifest = true;
@@ -124,6 +143,7 @@ public record InferenceConf(
           imagesPerPartition,
           c.intraOpThreads,
           c.device,
+          readAhead,
           c.taskOptions,
           labelsUri);
     }

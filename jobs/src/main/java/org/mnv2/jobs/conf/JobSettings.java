@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.apache.spark.SparkConf;
 import org.mnv2.model.UsageException;
 import org.mnv2.udf.DeviceMode;
+import org.mnv2.udf.ReadAheadConf;
 import scala.Tuple2;
 
 /**
@@ -36,6 +37,16 @@ public final class JobSettings {
 
   /** ONNX Runtime intra-op threads per task; default {@code spark.task.cpus}. */
   public static final String INTRA_OP_THREADS = "mnv2.intra-op-threads";
+
+  /** Images read ahead per task: at most this many reads in flight (and images held) per task. */
+  public static final String READ_AHEAD = "mnv2.read-ahead";
+
+  public static final int READ_AHEAD_DEFAULT = ReadAheadConf.READ_AHEAD_DEFAULT;
+
+  /** Threads per task that decode and preprocess ahead of the model; 0: the task thread. */
+  public static final String DECODE_THREADS = "mnv2.decode-threads";
+
+  public static final int DECODE_THREADS_DEFAULT = ReadAheadConf.DECODE_THREADS_DEFAULT;
 
   public static final String DEVICE = "mnv2.device";
   public static final String DEVICE_DEFAULT = "auto";
@@ -142,6 +153,33 @@ public final class JobSettings {
     String cpus = sparkValue(TASK_CPUS);
     int taskCpus = parse(TASK_CPUS, TASK_CPUS, cpus == null ? "1" : cpus, JobSettings::positive);
     return positiveInt(INTRA_OP_THREADS, "--threads", option, taskCpus);
+  }
+
+  /** {@code --read-ahead} / {@value #READ_AHEAD}: images read ahead per task (at least 1). */
+  public int readAhead(Integer option) {
+    return positiveInt(READ_AHEAD, "--read-ahead", option, READ_AHEAD_DEFAULT);
+  }
+
+  /**
+   * {@code --decode-threads} / {@value #DECODE_THREADS}: threads per task that decode and
+   * preprocess ahead of the model; 0 (the default) decodes in the task thread.
+   */
+  public int decodeThreads(Integer option) {
+    String value = value(DECODE_THREADS, option, Integer.toString(DECODE_THREADS_DEFAULT));
+    return parse(
+        DECODE_THREADS,
+        "--decode-threads",
+        value,
+        v -> {
+          int n = Integer.parseInt(v);
+          return n >= 0 ? n : null;
+        },
+        "0 or a positive integer");
+  }
+
+  /** {@link #readAhead} and {@link #decodeThreads} together. */
+  public ReadAheadConf readAhead(Integer readAheadOption, Integer decodeThreadsOption) {
+    return new ReadAheadConf(readAhead(readAheadOption), decodeThreads(decodeThreadsOption));
   }
 
   /** {@value #LABEL_IMAGES_PER_BATCH}: label's new images per committed batch. */

@@ -15,6 +15,8 @@ import org.mnv2.udf.InferenceTasks;
 import org.mnv2.udf.ModelHandle;
 import org.mnv2.udf.ModelHandles;
 import org.mnv2.udf.PartitionRunner;
+import org.mnv2.udf.ReadAheadConf;
+import org.mnv2.udf.RowLayout;
 import org.mnv2.udf.Schemas;
 import org.mnv2.udf.StageTimers;
 import org.slf4j.Logger;
@@ -85,13 +87,19 @@ public final class InferenceRun {
     private final ModelHandle handle;
     private final StageTimers timers;
     private final JobRun run;
+    private final ReadAheadConf readAhead;
 
     private PreparedModel(
-        InferenceTask<?> task, ModelHandle handle, StageTimers timers, JobRun run) {
+        InferenceTask<?> task,
+        ModelHandle handle,
+        StageTimers timers,
+        JobRun run,
+        ReadAheadConf readAhead) {
       this.task = task;
       this.handle = handle;
       this.timers = timers;
       this.run = run;
+      this.readAhead = readAhead;
     }
 
     /** Checks and broadcasts {@code conf}'s model for {@code run}. */
@@ -102,7 +110,8 @@ public final class InferenceRun {
           ModelHandles.prepare(
               spark, conf.spec(), task, conf.intraOpThreads(), conf.batchSize(), conf.device());
       run.atClose(handle::destroy);
-      return new PreparedModel(task, handle, StageTimers.register(spark.sparkContext()), run);
+      return new PreparedModel(
+          task, handle, StageTimers.register(spark.sparkContext()), run, conf.readAhead());
     }
 
     /** The model's SHA-256 (of the bytes the executors run). */
@@ -113,7 +122,8 @@ public final class InferenceRun {
     /** The predictions of {@code paths} (one string column of image URIs), lazily. */
     public Dataset<Row> predict(Dataset<Row> paths) {
       StructType schema = Schemas.predictions(task.rows().columns());
-      return paths.mapPartitions(runner(handle, task, run, timers), Encoders.row(schema));
+      return paths.mapPartitions(
+          runner(handle, task, run, timers, readAhead), Encoders.row(schema));
     }
 
     /** The run's per-stage and per-batch accumulators (progress reads the image counts). */
@@ -133,6 +143,7 @@ public final class InferenceRun {
       stages.put("preprocess", timers.preprocessNanos().sum() / 1_000_000);
       stages.put("inference", timers.inferenceNanos().sum() / 1_000_000);
       stages.put("postprocess", timers.postprocessNanos().sum() / 1_000_000);
+      stages.put("wait", timers.waitNanos().sum() / 1_000_000);
       return stages;
     }
   }
@@ -147,7 +158,12 @@ public final class InferenceRun {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static PartitionRunner<?> runner(
-      ModelHandle handle, InferenceTask<?> task, JobRun run, StageTimers timers) {
-    return new PartitionRunner(handle, task, run.runId(), timers, run.hadoopConf());
+      ModelHandle handle,
+      InferenceTask<?> task,
+      JobRun run,
+      StageTimers timers,
+      ReadAheadConf readAhead) {
+    return new PartitionRunner(
+        handle, task, run.runId(), timers, run.hadoopConf(), RowLayout.predictions(), readAhead);
   }
 }

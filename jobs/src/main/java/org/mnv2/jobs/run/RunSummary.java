@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * What a run did: written as summary.json and returned by every job's {@code run}.
  *
- * @param stageMillis task time by stage, summed over tasks (decode, preprocess, inference,
- *     postprocess)
+ * @param stageMillis task time by stage, summed over tasks, each timed on the thread that does it
+ *     (read, decode, preprocess, inference, postprocess; wait: the task thread blocked on its next
+ *     image; see {@link org.mnv2.udf.StageTimers})
  * @param metrics evaluation or accuracy figures when the run computed any (else empty)
  */
 public record RunSummary(

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnv2.model.UsageException;
 import org.mnv2.udf.DeviceMode;
+import org.mnv2.udf.ReadAheadConf;
 
 /**
  * Every level of the precedence: command-line option > command-line --conf > the driver's SparkConf
@@ -112,6 +113,35 @@ class JobSettingsTest {
         .hasMessage(
             "Cannot use --score-threshold / mnv2.score-threshold '1.5' (expected a number in"
                 + " 0..1)");
+  }
+
+  @Test
+  void readAheadAndDecodeThreadsFollowThePrecedence() {
+    String ahead = JobSettings.READ_AHEAD;
+    String decode = JobSettings.DECODE_THREADS;
+    assertThat(settings(Map.of(), Map.of(), Map.of()).readAhead(null, null))
+        .isEqualTo(new ReadAheadConf(16, 0));
+    assertThat(settings(Map.of(), Map.of(), Map.of(ahead, "4", decode, "2")).readAhead(null, null))
+        .isEqualTo(new ReadAheadConf(4, 2));
+    JobSettings all =
+        settings(
+            Map.of(ahead, "6", decode, "3"),
+            Map.of("spark." + ahead, "5", "spark." + decode, "1"),
+            Map.of(ahead, "4", decode, "2"));
+    assertThat(all.readAhead(null, null)).isEqualTo(new ReadAheadConf(6, 3));
+    assertThat(all.readAhead(1, 0)).isEqualTo(new ReadAheadConf(1, 0));
+    assertThat(
+            settings(Map.of(), Map.of("spark." + ahead, "5"), Map.of(ahead, "4"))
+                .readAhead(null, null))
+        .isEqualTo(new ReadAheadConf(5, 0));
+    assertThatThrownBy(() -> all.readAhead(0, null))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("Cannot use --read-ahead / mnv2.read-ahead '0' (expected a positive integer)");
+    assertThatThrownBy(() -> all.decodeThreads(-1))
+        .isInstanceOf(UsageException.class)
+        .hasMessage(
+            "Cannot use --decode-threads / mnv2.decode-threads '-1' (expected 0 or a positive"
+                + " integer)");
   }
 
   @Test

@@ -29,6 +29,7 @@ import org.mnv2.udf.InferenceTasks;
 import org.mnv2.udf.ModelHandle;
 import org.mnv2.udf.ModelHandles;
 import org.mnv2.udf.PartitionRunner;
+import org.mnv2.udf.ReadAheadConf;
 import org.mnv2.udf.RowLayout;
 import org.mnv2.udf.Schemas;
 import org.mnv2.udf.TaskOptions;
@@ -46,8 +47,11 @@ import org.slf4j.LoggerFactory;
  * content}: binary image bytes, as {@code spark.read().format("binaryFile")} gives, or a string
  * column of image URIs read through Hadoop: local paths, {@code file:}, {@code s3a:}, {@code
  * hdfs:}), {@code outputCol} (default {@code prediction}), {@code batchSize} (images per ONNX
- * Runtime call, default 8), {@code threads} (ONNX Runtime intra-op threads per task, default 1) and
- * {@code device} ({@code auto|cpu|gpu}, default auto).
+ * Runtime call, default 8), {@code threads} (ONNX Runtime intra-op threads per task, default 1),
+ * {@code device} ({@code auto|cpu|gpu}, default auto), {@code readAhead} (a URI column's images
+ * read ahead per task on reader threads, at most that many reads in flight, default 16) and {@code
+ * decodeThreads} (threads per task that decode and preprocess images ahead while the task runs the
+ * model, default 0: the task thread; see {@link ReadAheadConf}).
  *
  * <p>Output column: a struct of {@code width}, {@code height} (original pixels; null when the image
  * could not be decoded), {@code status} ({@code ok} or {@code error}), {@code error} (the reason,
@@ -85,6 +89,8 @@ public abstract class ImageInference<S extends ImageInference<S>> extends Transf
   private final IntParam batchSize;
   private final IntParam threads;
   private final Param<String> device;
+  private final IntParam readAhead;
+  private final IntParam decodeThreads;
 
   protected ImageInference(String uid) {
     this.uid = uid;
@@ -108,11 +114,25 @@ public abstract class ImageInference<S extends ImageInference<S>> extends Transf
             "device",
             "auto, cpu or gpu",
             ParamValidators.inArray(new String[] {"auto", "cpu", "gpu"}));
+    readAhead =
+        new IntParam(
+            this,
+            "readAhead",
+            "images read ahead per task (reads in flight, for a URI column)",
+            ParamValidators.gtEq(1));
+    decodeThreads =
+        new IntParam(
+            this,
+            "decodeThreads",
+            "threads per task decoding ahead of the model; 0: the task thread",
+            ParamValidators.gtEq(0));
     setDefault(inputCol, "content");
     setDefault(outputCol, "prediction");
     setDefault(batchSize, 8);
     setDefault(threads, 1);
     setDefault(device, "auto");
+    setDefault(readAhead, ReadAheadConf.READ_AHEAD_DEFAULT);
+    setDefault(decodeThreads, ReadAheadConf.DECODE_THREADS_DEFAULT);
   }
 
   /** The task this stage runs; a spec of another task is refused. */
@@ -170,6 +190,14 @@ public abstract class ImageInference<S extends ImageInference<S>> extends Transf
     return device;
   }
 
+  public IntParam readAhead() {
+    return readAhead;
+  }
+
+  public IntParam decodeThreads() {
+    return decodeThreads;
+  }
+
   /**
    * Sets the model spec by name or location; reads it now (through the active session's Hadoop
    * configuration when there is one) so that a wrong name or task fails here and the saved stage
@@ -215,6 +243,16 @@ public abstract class ImageInference<S extends ImageInference<S>> extends Transf
     return self();
   }
 
+  public S setReadAhead(int images) {
+    set(readAhead, images);
+    return self();
+  }
+
+  public S setDecodeThreads(int n) {
+    set(decodeThreads, n);
+    return self();
+  }
+
   public String getModel() {
     return getOrDefault(model);
   }
@@ -237,6 +275,14 @@ public abstract class ImageInference<S extends ImageInference<S>> extends Transf
 
   public String getDevice() {
     return getOrDefault(device);
+  }
+
+  public int getReadAhead() {
+    return (Integer) getOrDefault(readAhead);
+  }
+
+  public int getDecodeThreads() {
+    return (Integer) getOrDefault(decodeThreads);
   }
 
   /** The prediction struct this stage appends. */
@@ -302,7 +348,13 @@ public abstract class ImageInference<S extends ImageInference<S>> extends Transf
     }
     PartitionRunner<?> runner =
         new PartitionRunner(
-            handle, task, null, null, hadoopConf, RowLayout.appended(column, readsUri));
+            handle,
+            task,
+            null,
+            null,
+            hadoopConf,
+            RowLayout.appended(column, readsUri),
+            new ReadAheadConf(getReadAhead(), getDecodeThreads()));
     LOG.info(
         "{} {}: model {} on column '{}' ({}) into '{}', batch {}",
         getClass().getSimpleName(),
