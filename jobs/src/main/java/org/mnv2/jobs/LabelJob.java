@@ -124,7 +124,8 @@ public final class LabelJob {
             publisher.newImages() + retried[0],
             publisher.ok() + retried[1],
             model.sessionsBuilt(),
-            model.stageMillis());
+            model.stageMillis(),
+            model.jpegDecoders());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("model_sha256", model.sha256());
         metrics.put("new_images", publisher.newImages());

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
-import org.mnv2.model.spec.InputSpec;
-import org.mnv2.model.spec.ModelSpec;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnv2.jobs.conf.InferenceConf;
 import org.mnv2.jobs.run.RunSummary;
+import org.mnv2.model.spec.InputSpec;
+import org.mnv2.model.spec.ModelSpec;
 import org.mnv2.udf.ExecutorSessions;
 
 /**
@@ -49,6 +49,8 @@ class ClassifyZooModelTest extends SparkTestBase {
     assertThat(summary.ok()).isEqualTo(17);
     // 17 images, 2 per partition -> 9 partitions over local[2]: still one session in this JVM.
     assertThat(summary.sessionsBuilt()).isEqualTo(1);
+    // scripts/test installs libjpeg-turbo, so the executors decode through it and say so.
+    assertThat(summary.jpegDecoders()).containsExactly("turbojpeg");
     List<Row> rows =
         spark
             .read()
@@ -88,8 +90,8 @@ class ClassifyZooModelTest extends SparkTestBase {
 
   /**
    * The shipped spec decodes DCT-scaled (a 500x375 photo at 6/8 for the 256 resize): on the 17
-   * photos its top-1 equals the full-size decode's on all 17 here (ground truth 14/17 both ways;
-   * on the 64 coco128 scenes, several objects each, 52 of 64). The floor is 16: the int8 model's
+   * photos its top-1 equals the full-size decode's on all 17 here (ground truth 14/17 both ways; on
+   * the 64 coco128 scenes, several objects each, 52 of 64). The floor is 16: the int8 model's
    * near-ties may break either way on another CPU kind.
    */
   @Test
@@ -97,16 +99,19 @@ class ClassifyZooModelTest extends SparkTestBase {
     assertThat(zoo().input().decode()).isEqualTo(InputSpec.Decode.SCALED);
     Map<String, Fixtures.ImagenetLabel> labels =
         Fixtures.imagenetLabels(fixture("imagenet/labels.csv"));
-    Map<String, Integer> exact = top1(out.resolve("exact"), zoo().withDecode(InputSpec.Decode.EXACT));
+    Map<String, Integer> exact =
+        top1(out.resolve("exact"), zoo().withDecode(InputSpec.Decode.EXACT));
     Map<String, Integer> scaled = top1(out.resolve("scaled"), zoo());
 
     assertThat(scaled).hasSize(17).containsOnlyKeys(exact.keySet());
     long same = exact.keySet().stream().filter(f -> exact.get(f).equals(scaled.get(f))).count();
-    assertThat(same).as("same top-1 as the full-size decode: %s vs %s", scaled, exact)
+    assertThat(same)
+        .as("same top-1 as the full-size decode: %s vs %s", scaled, exact)
         .isGreaterThanOrEqualTo(16);
-    long truth = scaled.entrySet().stream()
-        .filter(e -> e.getValue() == labels.get(e.getKey()).truth())
-        .count();
+    long truth =
+        scaled.entrySet().stream()
+            .filter(e -> e.getValue() == labels.get(e.getKey()).truth())
+            .count();
     assertThat(truth).as("top-1 equal to ground truth").isGreaterThanOrEqualTo(12);
   }
 

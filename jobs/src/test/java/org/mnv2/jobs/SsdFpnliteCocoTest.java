@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
-import org.mnv2.model.spec.InputSpec;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnv2.eval.coco.CocoStats;
 import org.mnv2.jobs.conf.EvalCocoConf;
 import org.mnv2.jobs.conf.InferenceConf;
 import org.mnv2.jobs.conf.OutputMode;
 import org.mnv2.jobs.run.RunSummary;
+import org.mnv2.model.spec.InputSpec;
 import org.mnv2.model.spec.ModelSpec;
 
 /**

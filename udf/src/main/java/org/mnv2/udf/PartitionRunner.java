@@ -18,6 +18,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.SerializableConfiguration;
 import org.mnv2.model.PipelineException;
 import org.mnv2.model.image.ImageDecodeException;
+import org.mnv2.model.image.ImageDecoder;
 import org.mnv2.model.image.ImageGeometry;
 import org.mnv2.model.image.Preprocessor;
 import org.mnv2.model.image.RgbImage;
@@ -114,8 +115,11 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
   public Iterator<Row> call(Iterator<Row> input) {
     int device = DeviceSelection.forCurrentTask(handle.device());
     TaskSession held = TaskSession.open(handle, device);
-    if (held.builtNow() && timers != null) {
-      timers.sessionsBuilt().add(1);
+    if (timers != null) {
+      if (held.builtNow()) {
+        timers.sessionsBuilt().add(1);
+      }
+      timers.jpegDecoders().add(ImageDecoder.jpegDecoder());
     }
     held.closeWithCurrentTask();
     Batches batches = new Batches(input, held);

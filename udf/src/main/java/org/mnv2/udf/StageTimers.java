@@ -2,6 +2,7 @@ package org.mnv2.udf;
 
 import java.io.Serializable;
 import org.apache.spark.SparkContext;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
@@ -22,6 +23,9 @@ import org.apache.spark.util.LongAccumulator;
  *       reads and decoding keep up with the model.
  * </ul>
  *
+ * <p>{@code jpegDecoders}: the JPEG decoder of each task's JVM ({@code turbojpeg} or {@code
+ * imageio}), added once per task, so that summary.json names what the executors used.
+ *
  * <p>Also the images done and the error rows among them, added once per batch: executor heartbeats
  * carry a running task's values, which is how the driver's progress line moves within a task. All
  * accumulators are added to on the task thread only (a {@link LongAccumulator} is not thread-safe):
@@ -36,7 +40,8 @@ public record StageTimers(
     LongAccumulator sessionsBuilt,
     LongAccumulator imagesDone,
     LongAccumulator imageErrors,
-    LongAccumulator waitNanos)
+    LongAccumulator waitNanos,
+    CollectionAccumulator<String> jpegDecoders)
     implements Serializable {
 
   /** Registers fresh accumulators on {@code sc}. */
@@ -50,7 +55,8 @@ public record StageTimers(
         sc.longAccumulator("mnv2.sessions.built"),
         sc.longAccumulator("mnv2.images.done"),
         sc.longAccumulator("mnv2.images.errors"),
-        sc.longAccumulator("mnv2.wait.nanos"));
+        sc.longAccumulator("mnv2.wait.nanos"),
+        sc.collectionAccumulator("mnv2.jpeg.decoders"));
   }
 
   /** Counts one batch of {@code images}, {@code errors} of them error rows. */

@@ -1,6 +1,7 @@
 package org.mnv2.jobs.run;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -61,7 +62,12 @@ public final class InferenceRun {
     Dataset<Row> written = spark.read().parquet(predictionsUri);
     long[] counts = counts(written);
     run.recordInference(
-        conf.spec().name(), counts[0], counts[1], model.sessionsBuilt(), model.stageMillis());
+        conf.spec().name(),
+        counts[0],
+        counts[1],
+        model.sessionsBuilt(),
+        model.stageMillis(),
+        model.jpegDecoders());
     return new Result(written, counts[0], counts[1]);
   }
 
@@ -129,6 +135,11 @@ public final class InferenceRun {
     /** The run's per-stage and per-batch accumulators (progress reads the image counts). */
     public StageTimers timers() {
       return timers;
+    }
+
+    /** The JPEG decoders the tasks' JVMs used, distinct and sorted. */
+    public List<String> jpegDecoders() {
+      return List.copyOf(new java.util.TreeSet<>(timers.jpegDecoders().value()));
     }
 
     public long sessionsBuilt() {

@@ -54,6 +54,7 @@ public final class JobRun implements AutoCloseable {
   private long ok;
   private long sessionsBuilt;
   private Map<String, Long> stageMillis = Map.of();
+  private List<String> jpegDecoders = List.of();
 
   private JobRun(SparkSession spark, String command, String outputUri) {
     this.spark = spark;
@@ -166,12 +167,18 @@ public final class JobRun implements AutoCloseable {
 
   /** The counts of a model run over images. */
   public void recordInference(
-      String modelName, long total, long okRows, long built, Map<String, Long> stages) {
+      String modelName,
+      long total,
+      long okRows,
+      long built,
+      Map<String, Long> stages,
+      List<String> decoders) {
     this.model = modelName;
     this.images = total;
     this.ok = okRows;
     this.sessionsBuilt = built;
     this.stageMillis = Map.copyOf(stages);
+    this.jpegDecoders = List.copyOf(decoders);
   }
 
   /** The images an evaluation without a model scored (each counts as ok). */
@@ -202,6 +209,7 @@ public final class JobRun implements AutoCloseable {
             images / wall,
             sessionsBuilt,
             stageMillis,
+            jpegDecoders,
             metrics);
     output.writeText("summary.json", Json.write(summary.toJson()));
     LOG.info(

@@ -1,6 +1,7 @@
 package org.mnv2.jobs.run;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,6 +10,8 @@ import java.util.Map;
  * @param stageMillis task time by stage, summed over tasks, each timed on the thread that does it
  *     (read, decode, preprocess, inference, postprocess; wait: the task thread blocked on its next
  *     image; see {@link org.mnv2.udf.StageTimers})
+ * @param jpegDecoders the JPEG decoders the executors used ({@code turbojpeg}, {@code imageio});
+ *     empty when the run decoded no images
  * @param metrics evaluation or accuracy figures when the run computed any (else empty)
  */
 public record RunSummary(
@@ -24,10 +27,12 @@ public record RunSummary(
     double imagesPerSecond,
     long sessionsBuilt,
     Map<String, Long> stageMillis,
+    List<String> jpegDecoders,
     Map<String, Object> metrics) {
 
   public RunSummary {
     stageMillis = Map.copyOf(stageMillis);
+    jpegDecoders = List.copyOf(jpegDecoders);
     metrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
   }
 
@@ -46,6 +51,9 @@ public record RunSummary(
     json.put("images_per_second", Math.round(imagesPerSecond * 100) / 100.0);
     json.put("sessions_built", sessionsBuilt);
     json.put("task_millis_by_stage", new java.util.TreeMap<>(stageMillis));
+    if (!jpegDecoders.isEmpty()) {
+      json.put("jpeg_decoders", jpegDecoders);
+    }
     if (!metrics.isEmpty()) {
       json.put("metrics", metrics);
     }
@@ -69,6 +77,7 @@ public record RunSummary(
         imagesPerSecond,
         sessionsBuilt,
         stageMillis,
+        jpegDecoders,
         all);
   }
 }

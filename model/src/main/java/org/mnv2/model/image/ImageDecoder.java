@@ -35,8 +35,8 @@ import javax.imageio.stream.ImageInputStream;
  * #MAX_PIXELS} decodes reduced below the limit if it is a baseline JPEG (DCT scaling through
  * TurboJPEG, source subsampling through ImageIO, both in bounded memory); anything else (a
  * progressive JPEG, whose decoder holds the whole image's coefficients; a PNG, GIF or BMP; an image
- * above the limit even at 1/8) is refused with an {@link ImageDecodeException} (an {@code error} row) instead of exhausting the
- * executor's heap.
+ * above the limit even at 1/8) is refused with an {@link ImageDecodeException} (an {@code error}
+ * row) instead of exhausting the executor's heap.
  */
 public final class ImageDecoder {
   /**
@@ -124,8 +124,8 @@ public final class ImageDecoder {
    * The scale, in eighths, a JPEG of {@code width x height} decodes at: the smallest that covers
    * {@code cover} (8 without one), lowered until the image is within {@link #MAX_PIXELS}.
    *
-   * @throws ImageDecodeException when no scale brings it within the limit, or it is progressive
-   *     and above the limit at full size
+   * @throws ImageDecodeException when no scale brings it within the limit, or it is progressive and
+   *     above the limit at full size
    */
   static int eighths(int width, int height, Cover cover, boolean progressive) {
     if (progressive) {

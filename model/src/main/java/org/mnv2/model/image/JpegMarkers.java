@@ -26,8 +26,8 @@ final class JpegMarkers {
       if (marker == 0xDA || marker == 0xD9) {
         return false; // scan data or end before a frame header
       }
-      boolean frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8
-          && marker != 0xCC;
+      boolean frame =
+          marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
       if (frame) {
         return marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
       }

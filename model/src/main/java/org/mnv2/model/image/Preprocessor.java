@@ -48,7 +48,8 @@ public final class Preprocessor {
    * InputSpec.Decode#SCALED}).
    */
   public RgbImage decode(byte[] bytes) {
-    return ImageDecoder.decode(bytes, spec.decode() == InputSpec.Decode.SCALED ? this::cover : null);
+    return ImageDecoder.decode(
+        bytes, spec.decode() == InputSpec.Decode.SCALED ? this::cover : null);
   }
 
   /**
@@ -85,8 +86,9 @@ public final class Preprocessor {
 
   /**
    * Resizes (and crops or pads) {@code image} to the network size. The arithmetic follows the
-   * file's full size ({@link RgbImage#sourceWidth()}), so a DCT-scaled image gives the same geometry
-   * and the same output size as the full one; the pixels are resampled from what was decoded.
+   * file's full size ({@link RgbImage#sourceWidth()}), so a DCT-scaled image gives the same
+   * geometry and the same output size as the full one; the pixels are resampled from what was
+   * decoded.
    */
   public Prepared prepare(RgbImage image) {
     int w = image.sourceWidth();

@@ -105,8 +105,8 @@ final class TurboJpeg {
    * orientation); without, at full size. Either way an image above {@link ImageDecoder#MAX_PIXELS}
    * decodes at the largest factor that brings it under the limit: a baseline JPEG's memory is then
    * the scaled output plus a few rows of the full width, so a 20000x15000 photo decodes at 1/8 in
-   * about 15 MB. A progressive JPEG keeps its whole coefficient buffer (about 2-6 bytes per pixel of
-   * the full image), so its limit stays on the full size.
+   * about 15 MB. A progressive JPEG keeps its whole coefficient buffer (about 2-6 bytes per pixel
+   * of the full image), so its limit stays on the full size.
    *
    * @throws ImageDecodeException when the image is above the limit even at 1/8, or progressive and
    *     above it at full size

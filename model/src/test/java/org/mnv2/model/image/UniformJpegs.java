@@ -5,9 +5,9 @@ import java.util.Arrays;
 
 /**
  * Valid grey JPEGs of any size, written by hand so that a 20000x15000 image costs 1.2 MB to make
- * (no encoder holds the full raster): one component, 8x8 blocks, every block DC difference 0 and
- * no AC coefficient, Huffman tables with one 1-bit code each (DC category 0, EOB). Every pixel
- * decodes to 128.
+ * (no encoder holds the full raster): one component, 8x8 blocks, every block DC difference 0 and no
+ * AC coefficient, Huffman tables with one 1-bit code each (DC category 0, EOB). Every pixel decodes
+ * to 128.
  */
 final class UniformJpegs {
   private UniformJpegs() {}
