@@ -12,7 +12,6 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnv2.jobs.conf.InferenceConf;
-import org.mnv2.model.image.ImageDecoder;
 import org.mnv2.model.image.Preprocessor;
 import org.mnv2.model.runtime.InputBatch;
 import org.mnv2.model.runtime.OnnxSession;
@@ -66,7 +65,7 @@ class SsdFpnliteDecodingParityTest extends SparkTestBase {
         OnnxSession.open(spec, Files.readAllBytes(onnx), SessionOptions.cpu(1))) {
       for (String name : IMAGES) {
         Preprocessor.Prepared prepared =
-            pre.prepare(ImageDecoder.decode(Files.readAllBytes(images.resolve(name))));
+            pre.prepare(pre.decode(Files.readAllBytes(images.resolve(name))));
         InputBatch batch = new InputBatch(spec.input(), 1);
         pre.writeBytes(prepared.rgb(), batch.bytes(), 0);
         batch.setSize(1);
