@@ -66,7 +66,8 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
       String runId,
       StageTimers timers,
       Broadcast<SerializableConfiguration> hadoopConf) {
-    this(handle, task, runId, timers, hadoopConf, RowLayout.predictions());
+    this(
+        handle, task, runId, timers, hadoopConf, RowLayout.predictions(), ReadAheadConf.defaults());
   }
 
   /**
@@ -74,18 +75,6 @@ public final class PartitionRunner<R> implements MapPartitionsFunction<Row, Row>
    * @param timers where task time goes; null for none
    * @param hadoopConf the Hadoop configuration for reading image URIs; null when rows carry their
    *     content
-   */
-  public PartitionRunner(
-      ModelHandle handle,
-      InferenceTask<R> task,
-      String runId,
-      StageTimers timers,
-      Broadcast<SerializableConfiguration> hadoopConf,
-      RowLayout layout) {
-    this(handle, task, runId, timers, hadoopConf, layout, ReadAheadConf.defaults());
-  }
-
-  /**
    * @param readAhead images read (and optionally decoded) ahead of the model per task
    */
   public PartitionRunner(
