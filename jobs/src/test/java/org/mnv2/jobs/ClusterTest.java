@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnv2.jobs.bench.LocalS3;
 import org.mnv2.jobs.conf.InferenceConf;
 import org.mnv2.jobs.run.RunSummary;
 import org.mnv2.model.spec.ModelSpec;
@@ -58,7 +59,7 @@ class ClusterTest {
         sparkHome != null, "needs SPARK_HOME for the Workers (the jobs pom sets it for surefire)");
     Files.createDirectories(Path.of(sparkHome, "jars")); // empty: executors use the class path
     SparkTestBase.stopSharedSpark(); // one SparkContext per JVM: this class needs local-cluster
-    s3 = LocalS3.start(dir.resolve("s3"), "cluster-test-secret", "data", "out");
+    s3 = SparkTestBase.localS3(dir.resolve("s3"), "cluster-test-secret", "data", "out");
     SparkSession.Builder builder =
         SparkSession.builder()
             .master("local-cluster[2,1,1024]")

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnv2.jobs.bench.LocalS3;
 import org.mnv2.jobs.conf.InferenceConf;
 import org.mnv2.jobs.run.RunSummary;
 import org.mnv2.udf.ReadAheadConf;
@@ -65,7 +66,7 @@ class ObjectStorageFaultTest extends SparkTestBase {
   @BeforeAll
   static void startS3() throws IOException {
     Path images = fixture("imagenet/images");
-    s3 = LocalS3.start(dir.resolve("s3"), "fault-test-secret", "data", "out");
+    s3 = SparkTestBase.localS3(dir.resolve("s3"), "fault-test-secret", "data", "out");
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     s3.configure(conf);
     FileSystem.get(java.net.URI.create(IMAGES), conf)

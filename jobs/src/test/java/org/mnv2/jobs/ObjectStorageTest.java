@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnv2.jobs.bench.LocalS3;
 import org.mnv2.jobs.conf.InferenceConf;
 import org.mnv2.jobs.conf.LabelConf;
 import org.mnv2.jobs.run.RunSummary;
@@ -44,7 +45,7 @@ class ObjectStorageTest extends SparkTestBase {
   static void startS3() throws IOException {
     Path images = fixture("imagenet/images");
     Path model = fixture("models/mobilenetv2-12-int8.onnx");
-    s3 = LocalS3.start(dir.resolve("s3"), "test-secret-not-a-real-one", "data", "out");
+    s3 = SparkTestBase.localS3(dir.resolve("s3"), "test-secret-not-a-real-one", "data", "out");
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     s3.configure(conf);
     FileSystem fs = FileSystem.get(java.net.URI.create("s3a://data/"), conf);

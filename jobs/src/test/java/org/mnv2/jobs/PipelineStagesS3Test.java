@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnv2.jobs.bench.LocalS3;
 import org.mnv2.jobs.conf.InferenceConf;
 import org.mnv2.synth.SynthGenerator;
 import org.mnv2.udf.ml.ImageClassifier;
@@ -52,7 +53,7 @@ class PipelineStagesS3Test extends SparkTestBase {
   static void startS3() throws IOException {
     SynthGenerator.generate(dir.resolve("synth"), 9, 41);
     images = dir.resolve("synth/images");
-    s3 = LocalS3.start(dir.resolve("s3"), "test-secret-not-a-real-one", "data");
+    s3 = SparkTestBase.localS3(dir.resolve("s3"), "test-secret-not-a-real-one", "data");
     s3.configure(spark.sparkContext().hadoopConfiguration());
     FileSystem fs =
         FileSystem.get(

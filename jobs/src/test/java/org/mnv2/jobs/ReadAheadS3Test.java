@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnv2.jobs.bench.LocalS3;
 import org.mnv2.udf.ml.ImageClassifier;
 
 /**
@@ -54,7 +55,7 @@ class ReadAheadS3Test extends SparkTestBase {
   @BeforeAll
   static void startS3() throws IOException {
     Path images = fixture("imagenet/images");
-    s3 = LocalS3.start(dir.resolve("s3"), "readahead-test-secret", "data");
+    s3 = SparkTestBase.localS3(dir.resolve("s3"), "readahead-test-secret", "data");
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     s3.configure(conf);
     FileSystem fs = FileSystem.get(java.net.URI.create(PHOTOS), conf);

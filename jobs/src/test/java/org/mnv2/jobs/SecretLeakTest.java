@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnv2.jobs.bench.LocalS3;
 
 /**
  * The S3 secret given the way users give it ({@code --conf spark.hadoop.fs.s3a.secret.key=...})
@@ -37,7 +38,7 @@ class SecretLeakTest {
   @BeforeAll
   static void startS3() throws IOException {
     Path images = SparkTestBase.fixture("imagenet/images");
-    s3 = LocalS3.start(dir.resolve("s3"), SECRET, "data", "out");
+    s3 = SparkTestBase.localS3(dir.resolve("s3"), SECRET, "data", "out");
     Configuration conf = new Configuration();
     s3.configure(conf);
     FileSystem fs = FileSystem.get(java.net.URI.create("s3a://data/"), conf);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.mnv2.jobs.bench.LocalS3;
 
 /**
  * One local SparkSession per test class (UI off, loopback host), and the paths tests need: the
@@ -53,6 +54,14 @@ public abstract class SparkTestBase {
   /** The project root (surefire sets project.root). */
   public static Path projectRoot() {
     return Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+  }
+
+  /** A loopback S3 server with {@code buckets}; skips the test without the s3proxy jar. */
+  public static LocalS3 localS3(Path dir, String secret, String... buckets) {
+    assumeTrue(
+        LocalS3.available(),
+        "needs s3proxy: " + LocalS3.jar() + " is missing (mvn package copies it there)");
+    return LocalS3.start(dir, secret, buckets);
   }
 
   /** A path under ../shared/fixtures; skips the test when it is absent. */

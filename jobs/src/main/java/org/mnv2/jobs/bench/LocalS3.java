@@ -1,6 +1,4 @@
-package org.mnv2.jobs;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+package org.mnv2.jobs.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,13 +16,13 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
- * A loopback S3 server for tests: s3proxy (the jar-with-dependencies Maven copies to
- * target/s3proxy, run as a child JVM so none of its libraries meet Spark's) with a filesystem
- * backend in a test folder, one folder per bucket. Clients reach it through a {@link FaultyLink},
- * which logs every request and lets a test stop the server mid-read.
+ * A loopback S3 server for tests and benchmarks: s3proxy (the jar-with-dependencies Maven copies to
+ * jobs/target/s3proxy, run as a child JVM so none of its libraries meet Spark's) with a filesystem
+ * backend in a folder, one folder per bucket. Clients reach it through a {@link FaultyLink}, which
+ * logs every request, can add latency to requests and lets a test stop the server mid-read.
  */
-final class LocalS3 implements AutoCloseable {
-  static final String ACCESS_KEY = "mnv2-test-access-key";
+public final class LocalS3 implements AutoCloseable {
+  public static final String ACCESS_KEY = "mnv2-test-access-key";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   private final Path dir;
@@ -40,12 +38,12 @@ final class LocalS3 implements AutoCloseable {
     this.link = FaultyLink.to(serverPort);
   }
 
-  /** Starts a server with {@code buckets} under {@code dir}; skips the test without the jar. */
-  static LocalS3 start(Path dir, String secret, String... buckets) {
-    Path jar = jar();
-    assumeTrue(
-        Files.isRegularFile(jar),
-        "needs s3proxy: " + jar + " is missing (mvn package copies it there)");
+  /** Starts a server with {@code buckets} under {@code dir}; see {@link #available()}. */
+  public static LocalS3 start(Path dir, String secret, String... buckets) {
+    if (!available()) {
+      throw new IllegalStateException(
+          "needs s3proxy: " + jar() + " is missing (mvn package copies it there)");
+    }
     LocalS3 s3 = new LocalS3(dir, secret);
     try {
       for (String bucket : buckets) {
@@ -58,24 +56,36 @@ final class LocalS3 implements AutoCloseable {
     return s3;
   }
 
-  static Path jar() {
+  /**
+   * The s3proxy jar: system property {@code s3proxy.jar}, else jobs/target/s3proxy/s3proxy.jar
+   * under the project ({@code project.root}, else {@code MNV2_HOME}, else the parent folder).
+   */
+  public static Path jar() {
     String configured = System.getProperty("s3proxy.jar");
-    return configured != null
-        ? Path.of(configured)
-        : SparkTestBase.projectRoot().resolve("jobs/target/s3proxy/s3proxy.jar");
+    if (configured != null) {
+      return Path.of(configured);
+    }
+    String home = System.getenv("MNV2_HOME");
+    String root = System.getProperty("project.root", home != null ? home : "..");
+    return Path.of(root).toAbsolutePath().normalize().resolve("jobs/target/s3proxy/s3proxy.jar");
+  }
+
+  /** Whether the s3proxy jar is there. */
+  public static boolean available() {
+    return Files.isRegularFile(jar());
   }
 
   /** The endpoint clients use (the link in front of the server). */
-  String endpoint() {
+  public String endpoint() {
     return "http://127.0.0.1:" + link.port();
   }
 
-  FaultyLink link() {
+  public FaultyLink link() {
     return link;
   }
 
   /** The backend folder: one folder per bucket, one file per object. */
-  Path data() {
+  public Path data() {
     return dir.resolve("data");
   }
 
@@ -85,7 +95,7 @@ final class LocalS3 implements AutoCloseable {
    * retry n): an outage shorter than about 8 s is always ridden out, and a dead endpoint fails an
    * operation after about 15 s (at most 23 s).
    */
-  Map<String, String> s3aSettings() {
+  public Map<String, String> s3aSettings() {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("fs.s3a.endpoint", endpoint());
     s.put("fs.s3a.endpoint.region", "us-east-1");
@@ -105,13 +115,13 @@ final class LocalS3 implements AutoCloseable {
   }
 
   /** Sets this server's S3A settings on {@code conf} and drops cached S3A clients. */
-  void configure(Configuration conf) {
+  public void configure(Configuration conf) {
     s3aSettings().forEach(conf::set);
     closeFileSystems();
   }
 
   /** Hadoop caches file systems by scheme and bucket, not endpoint: forget them between servers. */
-  static void closeFileSystems() {
+  public static void closeFileSystems() {
     try {
       FileSystem.closeAll();
     } catch (IOException e) {
@@ -120,13 +130,13 @@ final class LocalS3 implements AutoCloseable {
   }
 
   /** Starts (or restarts) the server process and waits until it answers HTTP; link up. */
-  void startServer() {
+  public void startServer() {
     startServerBehindLink();
     link.up();
   }
 
   /** Starts (or restarts) the server process and waits until it answers HTTP; link untouched. */
-  synchronized void startServerBehindLink() {
+  public synchronized void startServerBehindLink() {
     try {
       Path conf = dir.resolve("s3proxy.conf");
       Files.writeString(
@@ -157,7 +167,7 @@ final class LocalS3 implements AutoCloseable {
   }
 
   /** Kills the server process (no clean shutdown, like a crash) and takes the link down. */
-  synchronized void stopServer() {
+  public synchronized void stopServer() {
     link.down();
     if (server != null) {
       server.destroyForcibly();

@@ -1,4 +1,4 @@
-package org.mnv2.jobs;
+package org.mnv2.jobs.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * matching requests back for a while before forwarding them, like a slow network, and counts how
  * many of those it held at once: the requests a client had in flight together.
  */
-final class FaultyLink implements AutoCloseable {
+public final class FaultyLink implements AutoCloseable {
   private static final Pattern REQUEST_LINE =
       Pattern.compile("(GET|PUT|POST|HEAD|DELETE) (/\\S*) HTTP/1\\.[01]\r\n");
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -60,13 +60,13 @@ final class FaultyLink implements AutoCloseable {
   }
 
   /** A link on a free loopback port to {@code targetPort}, up. */
-  static FaultyLink to(int targetPort) {
+  public static FaultyLink to(int targetPort) {
     FaultyLink link = new FaultyLink(freePort(), targetPort);
     link.up();
     return link;
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
       return s.getLocalPort();
     } catch (IOException e) {
@@ -74,17 +74,17 @@ final class FaultyLink implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** The request lines seen so far, as "METHOD /path?query". */
-  List<String> requests() {
+  public List<String> requests() {
     return List.copyOf(requests);
   }
 
   /** Runs {@code action} once, on the first request line matching {@code when}. */
-  void onRequest(Predicate<String> when, Runnable action) {
+  public void onRequest(Predicate<String> when, Runnable action) {
     trigger.set(new Trigger(when, action));
   }
 
@@ -92,17 +92,17 @@ final class FaultyLink implements AutoCloseable {
    * Holds every request line matching {@code which} back {@code millis} before forwarding it (0:
    * none), and starts counting anew how many are held at once.
    */
-  void delay(Predicate<String> which, long millis) {
+  public void delay(Predicate<String> which, long millis) {
     mostHeld.set(0);
     delay.set(millis == 0 ? null : new Delay(which, millis));
   }
 
   /** The most delayed requests held at the same time since {@link #delay} was called. */
-  int mostHeldAtOnce() {
+  public int mostHeldAtOnce() {
     return mostHeld.get();
   }
 
-  synchronized void up() {
+  public synchronized void up() {
     if (listener != null) {
       return;
     }
@@ -118,7 +118,7 @@ final class FaultyLink implements AutoCloseable {
   }
 
   /** Refuses new connections and drops the open ones, like a server that went away. */
-  synchronized void down() {
+  public synchronized void down() {
     closeQuietly(listener);
     listener = null;
     open.forEach(FaultyLink::closeQuietly);
