@@ -34,9 +34,9 @@ import javax.imageio.stream.ImageInputStream;
  * <p>The size in the image's header is checked before any pixel is decoded. An image above {@link
  * #MAX_PIXELS} decodes reduced below the limit if it is a baseline JPEG (DCT scaling through
  * TurboJPEG, source subsampling through ImageIO, both in bounded memory); anything else (a
- * progressive JPEG, whose decoder holds the whole image's coefficients; a PNG, GIF or BMP; an image
- * above the limit even at 1/8) is refused with an {@link ImageDecodeException} (an {@code error}
- * row) instead of exhausting the executor's heap.
+ * progressive JPEG, whose decoder holds the whole image's coefficients; a PNG, GIF or BMP; a JPEG
+ * above the limit even at 1/8, on both paths) is refused with an {@link ImageDecodeException} (an
+ * {@code error} row) instead of exhausting the executor's heap.
  */
 public final class ImageDecoder {
   /**
@@ -80,6 +80,14 @@ public final class ImageDecoder {
     return read(bytes);
   }
 
+  /**
+   * What {@link #decode(byte[])} does in a JVM without TurboJPEG: the same checks and EXIF
+   * orientation around the ImageIO path, so tests can hold the two decoders side by side.
+   */
+  static RgbImage decodeWithoutTurboJpeg(byte[] bytes) {
+    return decode(bytes, null, false);
+  }
+
   /** The JPEG decoder of this JVM: {@code turbojpeg} (libjpeg-turbo) or {@code imageio}. */
   public static String jpegDecoder() {
     return TurboJpeg.name();
@@ -98,12 +106,16 @@ public final class ImageDecoder {
    * size); throws {@link ImageDecodeException} with the reason when it cannot.
    */
   public static RgbImage decode(byte[] bytes, Cover cover) {
+    return decode(bytes, cover, true);
+  }
+
+  private static RgbImage decode(byte[] bytes, Cover cover, boolean turboJpeg) {
     if (bytes == null || bytes.length == 0) {
       throw new ImageDecodeException("Cannot decode image: the file is empty (0 bytes)");
     }
     int orientation = Orientation.of(bytes);
     RgbImage rgb = null;
-    if (isJpeg(bytes)) {
+    if (turboJpeg && isJpeg(bytes)) {
       Cover inFile = cover;
       if (cover != null && Orientation.swapsAxes(orientation)) {
         inFile =
@@ -228,6 +240,10 @@ public final class ImageDecoder {
       if (JpegMarkers.isProgressive(bytes)) {
         checkSize(width, height, "a progressive JPEG is decoded whole");
       }
+      // TurboJPEG cannot scale below 1/8, so it refuses what is above the limit even then (from
+      // about 64000x64000); refuse the same here, though subsampling could go further, so that a
+      // node without TurboJPEG writes the same error row (and does not decode 4 GP row by row).
+      checkSize(TurboJpeg.scaled(width, 1), TurboJpeg.scaled(height, 1), "even at 1/8 scale");
       int step = subsampling(width, height);
       param.setSourceSubsampling(step, step, 0, 0);
     }
