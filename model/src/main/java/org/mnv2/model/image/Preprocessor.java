@@ -126,13 +126,24 @@ public final class Preprocessor {
           left = (nw - rw) / 2;
           top = (nh - rh) / 2;
         }
-        byte[] resized =
-            Resampler.resize(image.pixels(), dw, dh, rw, rh, 0, 0, rw, rh, filter, antialias);
         byte[] rgb = new byte[nw * nh * 3];
         java.util.Arrays.fill(rgb, (byte) spec.letterboxPad());
-        for (int y = 0; y < rh; y++) {
-          System.arraycopy(resized, y * rw * 3, rgb, ((top + y) * nw + left) * 3, rw * 3);
-        }
+        // Resized straight into the padded canvas, row y at (left, top + y).
+        Resampler.resizeInto(
+            image.pixels(),
+            dw,
+            dh,
+            rw,
+            rh,
+            0,
+            0,
+            rw,
+            rh,
+            filter,
+            antialias,
+            rgb,
+            (top * nw + left) * 3,
+            nw * 3);
         return new Prepared(rgb, new ImageGeometry(w, h, r, r, left, top));
       }
       default -> throw new IllegalStateException("unknown resize mode " + spec.resize());

@@ -98,12 +98,37 @@ public final class Resampler {
       int ch,
       Filter filter,
       boolean antialias) {
+    byte[] out = new byte[cw * ch * 3];
+    resizeInto(src, sw, sh, dw, dh, x0, y0, cw, ch, filter, antialias, out, 0, cw * 3);
+    return out;
+  }
+
+  /**
+   * As {@link #resize(byte[], int, int, int, int, int, int, int, int, Filter, boolean)}, writing
+   * row y of the window at {@code out[offset + y * stride]} (e.g. straight into a padded canvas).
+   */
+  static void resizeInto(
+      byte[] src,
+      int sw,
+      int sh,
+      int dw,
+      int dh,
+      int x0,
+      int y0,
+      int cw,
+      int ch,
+      Filter filter,
+      boolean antialias,
+      byte[] out,
+      int offset,
+      int stride) {
     if (x0 < 0 || y0 < 0 || x0 + cw > dw || y0 + ch > dh) {
       throw new IllegalArgumentException(
           "window " + cw + "x" + ch + "+" + x0 + "+" + y0 + " outside " + dw + "x" + dh);
     }
-    Coefficients horizontal = Coefficients.of(sw, dw, x0, cw, filter, antialias);
-    Coefficients vertical = Coefficients.of(sh, dh, y0, ch, filter, antialias);
+    Scratch scratch = SCRATCH.get();
+    Coefficients horizontal = scratch.coefficients(sw, dw, x0, cw, filter, antialias);
+    Coefficients vertical = scratch.coefficients(sh, dh, y0, ch, filter, antialias);
     // Rows of the source that the vertical pass reads.
     int firstRow = vertical.bounds[0];
     int lastRow = vertical.bounds[(ch - 1) * 2] + vertical.bounds[(ch - 1) * 2 + 1];
@@ -112,11 +137,9 @@ public final class Resampler {
       lastRow = Math.max(lastRow, vertical.bounds[y * 2] + vertical.bounds[y * 2 + 1]);
     }
     int rows = lastRow - firstRow;
-    byte[] tmp = new byte[rows * cw * 3];
+    byte[] tmp = scratch.tmp(rows * cw * 3);
     horizontalPass(src, sw, firstRow, rows, horizontal, cw, tmp);
-    byte[] out = new byte[cw * ch * 3];
-    verticalPass(tmp, cw, firstRow, vertical, ch, out);
-    return out;
+    verticalPass(tmp, cw, firstRow, vertical, ch, scratch.acc(cw * 3), out, offset, stride);
   }
 
   private static void horizontalPass(
@@ -148,16 +171,23 @@ public final class Resampler {
   }
 
   private static void verticalPass(
-      byte[] tmp, int w, int firstRow, Coefficients k, int outH, byte[] out) {
+      byte[] tmp,
+      int w,
+      int firstRow,
+      Coefficients k,
+      int outH,
+      int[] acc,
+      byte[] out,
+      int outOffset,
+      int outStride) {
     int ksize = k.ksize;
     int stride = w * 3;
-    int[] acc = new int[stride];
     // Row by row, so every tap streams one contiguous row (the JIT vectorises the inner loop).
     for (int yy = 0; yy < outH; yy++) {
       int ymin = k.bounds[yy * 2] - firstRow;
       int ycount = k.bounds[yy * 2 + 1];
       int kBase = yy * ksize;
-      java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
+      java.util.Arrays.fill(acc, 0, stride, 1 << (PRECISION_BITS - 1));
       for (int y = 0; y < ycount; y++) {
         int weight = k.weights[kBase + y];
         int rowBase = (ymin + y) * stride;
@@ -165,7 +195,7 @@ public final class Resampler {
           acc[i] += (tmp[rowBase + i] & 0xFF) * weight;
         }
       }
-      int outBase = yy * stride;
+      int outBase = outOffset + yy * outStride;
       for (int i = 0; i < stride; i++) {
         out[outBase + i] = clip8(acc[i]);
       }
@@ -177,16 +207,96 @@ public final class Resampler {
     return (byte) (v < 0 ? 0 : Math.min(v, 255));
   }
 
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * One thread's reusable state: the coefficients of the last few (size, window, filter) axes, and
+   * the intermediate rows of the horizontal pass. Photos of a dataset mostly share a few sizes, so
+   * in steady state a resize allocates only its output (which the caller keeps). Nothing here
+   * leaves {@link #resizeInto}: the output never aliases it. Buffers above {@link #RETAINED_BYTES}
+   * are used once and dropped, so a rare huge image does not pin its scratch to a pooled thread.
+   */
+  private static final class Scratch {
+    static final int CACHED_AXES = 8;
+    static final int RETAINED_BYTES = 8 << 20;
+    private final Coefficients[] axes = new Coefficients[CACHED_AXES];
+    private int next;
+    private byte[] tmp = new byte[0];
+    private int[] acc = new int[0];
+
+    Coefficients coefficients(
+        int inSize, int outSize, int from, int n, Filter filter, boolean antialias) {
+      for (Coefficients c : axes) {
+        if (c != null && c.isFor(inSize, outSize, from, n, filter, antialias)) {
+          return c;
+        }
+      }
+      Coefficients c = Coefficients.of(inSize, outSize, from, n, filter, antialias);
+      axes[next] = c;
+      next = (next + 1) % CACHED_AXES;
+      return c;
+    }
+
+    byte[] tmp(int size) {
+      if (size <= tmp.length) {
+        return tmp;
+      }
+      byte[] fresh = new byte[size];
+      if (size <= RETAINED_BYTES) {
+        tmp = fresh;
+      }
+      return fresh;
+    }
+
+    int[] acc(int size) {
+      if (size > acc.length) {
+        acc = new int[size];
+      }
+      return acc;
+    }
+  }
+
   /** Pillow's precompute_coeffs + normalize_coeffs_8bpc for output positions [from, from+n). */
   private static final class Coefficients {
     final int ksize;
     final int[] bounds;
     final int[] weights;
+    // What they were computed for.
+    private final int inSize;
+    private final int outSize;
+    private final int from;
+    private final int n;
+    private final Filter filter;
+    private final boolean antialias;
 
-    private Coefficients(int ksize, int[] bounds, int[] weights) {
+    private Coefficients(
+        int ksize,
+        int[] bounds,
+        int[] weights,
+        int inSize,
+        int outSize,
+        int from,
+        int n,
+        Filter filter,
+        boolean antialias) {
       this.ksize = ksize;
       this.bounds = bounds;
       this.weights = weights;
+      this.inSize = inSize;
+      this.outSize = outSize;
+      this.from = from;
+      this.n = n;
+      this.filter = filter;
+      this.antialias = antialias;
+    }
+
+    boolean isFor(int inSize, int outSize, int from, int n, Filter filter, boolean antialias) {
+      return this.inSize == inSize
+          && this.outSize == outSize
+          && this.from == from
+          && this.n == n
+          && this.filter == filter
+          && this.antialias == antialias;
     }
 
     static Coefficients of(
@@ -225,7 +335,7 @@ public final class Resampler {
         bounds[i * 2] = xmin;
         bounds[i * 2 + 1] = xmax;
       }
-      return new Coefficients(ksize, bounds, weights);
+      return new Coefficients(ksize, bounds, weights, inSize, outSize, from, n, filter, antialias);
     }
   }
 }
