@@ -219,12 +219,18 @@ public final class ThroughputBenchmark implements java.util.concurrent.Callable<
     }
   }
 
-  /** Copies {@code images} (a local folder) to the loopback bucket once; returns its URI. */
+  /**
+   * Copies {@code images} (a local folder) to the loopback bucket, replacing what a previous run
+   * left there; returns its URI.
+   */
   private String upload(SparkSession spark, Path images, int n) throws IOException {
     String uri = "s3a://bench/photos-" + n + "/images";
     org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
     org.apache.hadoop.fs.FileSystem fs =
         org.apache.hadoop.fs.FileSystem.get(java.net.URI.create(uri), conf);
+    // The bucket's folder survives in --work between runs; copying a folder onto an existing one
+    // nests it inside (photos-512/images/photos-512), which would double the images read.
+    fs.delete(new org.apache.hadoop.fs.Path(uri), true);
     long start = System.nanoTime();
     fs.copyFromLocalFile(
         false,
